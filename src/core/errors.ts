@@ -1,0 +1,36 @@
+// Errors are values with a location, never bare throws: every input record
+// ends either as a line on stdout or as one of these reports (OUTPUT.md).
+
+/** Longest `raw` kept in a report; the full length is noted when cut. */
+export const MAX_RAW_CHARS = 64 * 1024;
+
+export interface ErrorReport {
+  /** Input path, or `-` for stdin. */
+  file: string;
+  /** 1-based line where the record starts. */
+  line: number;
+  logType?: string;
+  /** What was wrong, naming the field, what was expected and what was found. */
+  error: string;
+  /** The record's original text (cut at MAX_RAW_CHARS, see rawLength). */
+  raw: string;
+  /** Set when `raw` was cut: the record's full length in characters. */
+  rawLength?: number;
+}
+
+export function makeErrorReport(file: string, line: number, logType: string | undefined, error: string, raw: string): ErrorReport {
+  const cut = raw.length > MAX_RAW_CHARS;
+  const kept = cut ? raw.slice(0, MAX_RAW_CHARS) : raw;
+  // object literals keep the documented key order: file, line, logType, error, raw
+  const report: ErrorReport = logType === undefined
+    ? { file, line, error, raw: kept }
+    : { file, line, logType, error, raw: kept };
+  if (cut) report.rawLength = raw.length;
+  return report;
+}
+
+/** Shows a value inside an error message, cut so one message stays one short line. */
+export function quoteValue(value: string, max = 80): string {
+  const shown = value.length > max ? value.slice(0, max) + '…' : value;
+  return JSON.stringify(shown);
+}

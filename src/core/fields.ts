@@ -1,0 +1,42 @@
+// Typed conversions for text-format fields. Each returns undefined for a
+// value that is not of the type, so the parser can name the field in its
+// error (Panther dropped such values silently; we never do).
+
+/** Unsigned or negative decimal integer, exact within 2^53. */
+export function parseInteger(s: string): number | undefined {
+  const len = s.length;
+  if (len === 0 || len > 17) return len > 17 ? parseBigInteger(s) : undefined;
+  let i = 0;
+  let neg = false;
+  if (s.charCodeAt(0) === 45) {
+    if (len === 1) return undefined;
+    neg = true;
+    i = 1;
+  }
+  let n = 0;
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    n = n * 10 + c;
+  }
+  return neg ? -n : n;
+}
+
+function parseBigInteger(s: string): number | undefined {
+  if (!/^-?\d+$/.test(s)) return undefined;
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Decimal number as logs write it (`0.001`, `-1`, `1e-3`); no hex, no Infinity, no blanks. */
+export function parseDecimal(s: string): number | undefined {
+  if (s.length === 0 || s.length > 64) return undefined;
+  const c = s.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 45 || c === 46)) return undefined;
+  const n = Number(s);
+  if (!Number.isFinite(n)) return undefined;
+  // Number() accepts "0x1f", "1_0" does not parse; reject hex/binary/octal prefixes.
+  const x = s.charCodeAt(1);
+  if (c === 48 && (x === 120 || x === 88 || x === 98 || x === 66 || x === 111 || x === 79)) return undefined;
+  return n;
+}

@@ -1,0 +1,249 @@
+// The one indicator collector every log type uses. It owns the validation
+// rules of OUTPUT.md ("IP by isIP", "12 ASCII digits", "ARN with six
+// sections", the hostname rule) and the output behaviour: each p_any_* array
+// de-duplicated, sorted by code unit order, omitted when empty.
+import { isIP } from 'node:net';
+
+/** What a declared field holds, as far as indicators go. */
+export type IndicatorKind =
+  | 'ip'
+  | 'domain'
+  | 'hostname' // an IP goes to IPs, anything else that looks like a host to domains
+  | 'url' // the URL's host, through the hostname rule
+  | 'aws_account_id'
+  | 'aws_instance_id'
+  | 'aws_arn'
+  | 'aws_arn_if_valid' // same rule as aws_arn; named for fields that may hold other text
+  | 'ip_port' // `ip:port`, `[v6]:port`
+  | 'aws_tag';
+
+/** Output field names, in the order they are written. */
+export const INDICATOR_FIELDS = [
+  'p_any_ip_addresses',
+  'p_any_domain_names',
+  'p_any_sha1_hashes',
+  'p_any_md5_hashes',
+  'p_any_aws_account_ids',
+  'p_any_aws_instance_ids',
+  'p_any_aws_arns',
+  'p_any_aws_tags',
+] as const;
+export type IndicatorField = (typeof INDICATOR_FIELDS)[number];
+
+const enum Slot { Ip, Domain, Sha1, Md5, Account, Instance, Arn, Tag }
+
+export function isAccountId(s: string): boolean {
+  if (s.length !== 12) return false;
+  for (let i = 0; i < 12; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** `i-` followed by 8 or 17 hex digits. */
+export function isInstanceId(s: string): boolean {
+  if ((s.length !== 10 && s.length !== 19) || s.charCodeAt(0) !== 105 || s.charCodeAt(1) !== 45) return false;
+  for (let i = 2; i < s.length; i++) if (!isHexDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/** `arn:partition:service:region:account:resource` — at least six sections. */
+export function isArn(s: string): boolean {
+  if (!s.startsWith('arn:')) return false;
+  let colons = 0;
+  for (let i = 0; i < s.length && colons < 5; i++) if (s.charCodeAt(i) === 58) colons++;
+  return colons >= 5;
+}
+
+/** A host name as logs write them: letters, digits, `-`, `_`, `.`; no spaces. */
+export function isDomainName(s: string): boolean {
+  if (s.length === 0 || s.length > 253 || s === '-') return false;
+  let alnum = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) alnum = true;
+    else if (c !== 45 && c !== 46 && c !== 95) return false;
+  }
+  return alnum;
+}
+
+/** The host of an absolute URL (`scheme://[user@]host[:port]/…`), or undefined. */
+export function urlHost(url: string): string | undefined {
+  const scheme = url.indexOf('://');
+  if (scheme <= 0) return undefined;
+  let start = scheme + 3;
+  let end = start;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 47 || c === 63 || c === 35 || c === 32) break; // / ? # space
+    end++;
+  }
+  const at = url.lastIndexOf('@', end);
+  if (at >= start) start = at + 1;
+  if (url.charCodeAt(start) === 91) { // [v6]:port
+    const close = url.indexOf(']', start);
+    return close > start ? url.slice(start + 1, close) : undefined;
+  }
+  const colon = url.indexOf(':', start);
+  if (colon >= 0 && colon < end) end = colon;
+  return end > start ? url.slice(start, end) : undefined;
+}
+
+/** Splits `ip:port` on the last colon (IPv6 is logged unbracketed) or `[v6]:port`. */
+export function splitHostPort(s: string): [host: string, port: string] | undefined {
+  if (s.charCodeAt(0) === 91) {
+    const close = s.indexOf(']');
+    if (close < 0 || s.charCodeAt(close + 1) !== 58) return undefined;
+    return [s.slice(1, close), s.slice(close + 2)];
+  }
+  const colon = s.lastIndexOf(':');
+  if (colon <= 0) return undefined;
+  return [s.slice(0, colon), s.slice(colon + 1)];
+}
+
+function trimmed(s: string): string {
+  const c0 = s.charCodeAt(0);
+  const cn = s.charCodeAt(s.length - 1);
+  return c0 <= 32 || cn <= 32 ? s.trim() : s;
+}
+
+export class IndicatorCollector {
+  private readonly slots: string[][] = [[], [], [], [], [], [], [], []];
+  private used = 0;
+
+  private add(slot: Slot, value: string): void {
+    this.slots[slot]!.push(value);
+    this.used |= 1 << slot;
+  }
+
+  addIp(value: string): void {
+    const v = trimmed(value);
+    if (isIP(v) !== 0) this.add(Slot.Ip, v);
+  }
+
+  addDomain(value: string): void {
+    const v = trimmed(value);
+    if (isDomainName(v) && isIP(v) === 0) this.add(Slot.Domain, v);
+  }
+
+  /** The hostname rule: an IP is an IP, anything else host-like is a domain. */
+  addHostname(value: string): void {
+    const v = trimmed(value);
+    if (v.length === 0) return;
+    if (isIP(v) !== 0) this.add(Slot.Ip, v);
+    else if (isDomainName(v)) this.add(Slot.Domain, v);
+  }
+
+  addUrl(value: string): void {
+    const host = urlHost(trimmed(value));
+    if (host !== undefined) this.addHostname(host);
+  }
+
+  addIpPort(value: string): void {
+    const parts = splitHostPort(trimmed(value));
+    if (parts !== undefined) this.addIp(parts[0]);
+  }
+
+  addAccountId(value: string): void {
+    const v = trimmed(value);
+    if (isAccountId(v)) this.add(Slot.Account, v);
+  }
+
+  addInstanceId(value: string): void {
+    const v = trimmed(value);
+    if (isInstanceId(v)) this.add(Slot.Instance, v);
+  }
+
+  /** A valid ARN, plus its account section and an `instance/i-…` resource. */
+  addArn(value: string): void {
+    const v = trimmed(value);
+    if (!isArn(v)) return;
+    this.add(Slot.Arn, v);
+    const parts = v.split(':', 6);
+    const account = parts[4]!;
+    if (isAccountId(account)) this.add(Slot.Account, account);
+    if (parts[2] === 'ec2') {
+      const resource = v.slice(parts.slice(0, 5).join(':').length + 1);
+      if (resource.startsWith('instance/')) this.addInstanceId(resource.slice(9));
+    }
+  }
+
+  addTag(key: string, value: string): void {
+    const k = trimmed(key);
+    if (k.length === 0) return;
+    this.add(Slot.Tag, k + ':' + trimmed(value));
+  }
+
+  addSha1(value: string): void {
+    const v = trimmed(value);
+    if (v.length === 40) this.add(Slot.Sha1, v);
+  }
+
+  addMd5(value: string): void {
+    const v = trimmed(value);
+    if (v.length === 32) this.add(Slot.Md5, v);
+  }
+
+  /** Adds a string (or each string of an array) declared with `kind`. */
+  addAs(kind: IndicatorKind, value: unknown): void {
+    if (typeof value === 'string') {
+      this.addOne(kind, value);
+    } else if (Array.isArray(value)) {
+      for (const v of value) if (typeof v === 'string') this.addOne(kind, v);
+    }
+  }
+
+  private addOne(kind: IndicatorKind, value: string): void {
+    switch (kind) {
+      case 'ip': return this.addIp(value);
+      case 'domain': return this.addDomain(value);
+      case 'hostname': return this.addHostname(value);
+      case 'url': return this.addUrl(value);
+      case 'aws_account_id': return this.addAccountId(value);
+      case 'aws_instance_id': return this.addInstanceId(value);
+      case 'aws_arn':
+      case 'aws_arn_if_valid': return this.addArn(value);
+      case 'ip_port': return this.addIpPort(value);
+      case 'aws_tag': {
+        const colon = value.indexOf(':');
+        return colon > 0 ? this.addTag(value.slice(0, colon), value.slice(colon + 1)) : undefined;
+      }
+    }
+  }
+
+  /**
+   * Appends the non-empty p_any_* arrays to `record` (sorted, de-duplicated)
+   * and empties the collector for the next record.
+   */
+  writeTo(record: Record<string, unknown>): void {
+    if (this.used === 0) return;
+    for (let slot = 0; slot < 8; slot++) {
+      if ((this.used & (1 << slot)) === 0) continue;
+      const values = this.slots[slot]!;
+      record[INDICATOR_FIELDS[slot]!] = sortedUnique(values);
+      this.slots[slot] = [];
+    }
+    this.used = 0;
+  }
+
+  /** Drops whatever was collected (a record that turned out to be an error). */
+  clear(): void {
+    if (this.used === 0) return;
+    for (let slot = 0; slot < 8; slot++) if (this.slots[slot]!.length) this.slots[slot] = [];
+    this.used = 0;
+  }
+}
+
+function sortedUnique(values: string[]): string[] {
+  if (values.length === 1) return values;
+  values.sort(); // default sort compares UTF-16 code units: the order OUTPUT.md asks for
+  let w = 1;
+  for (let r = 1; r < values.length; r++) if (values[r] !== values[w - 1]) values[w++] = values[r]!;
+  values.length = w;
+  return values;
+}

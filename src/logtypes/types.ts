@@ -1,0 +1,52 @@
+// What a log type is, as data: the registry table in ./index.ts lists one
+// descriptor per type. A log type never runs stream plumbing: its framing is a
+// declared kind that the pipeline acts on.
+import type { IndicatorCollector, IndicatorKind } from '../core/indicators.js';
+
+export type Fields = Record<string, unknown>;
+
+/** How the pipeline cuts the input into records before `parse` sees them. */
+export type Framing =
+  | 'lines' // one record per line; blank lines skipped
+  | 'json'; // a sequence of JSON documents; wrapper arrays streamed element by element
+
+/** Where a parser sends what it made of one piece of input. */
+export interface ParseSink {
+  /** A normalized event (its own fields; the p_ fields are added later). */
+  event(fields: Fields): void;
+  /** Input that is not an event and not an error: a header, a control line. */
+  skip(reason: string): void;
+  /** The record is bad: say which field, what was expected and what was found. */
+  error(message: string): void;
+  /** A per-input fact worth telling once (an unknown header field), not per record. */
+  notice(message: string): void;
+}
+
+export interface Parser {
+  /** Parses one record's text (a line, or one JSON document or array element). */
+  parse(text: string, sink: ParseSink): void;
+}
+
+export interface ParserOptions {
+  /** VPC: the field list for header-less input (`--vpc-format`). */
+  vpcFormat?: string;
+}
+
+export interface LogTypeDescriptor {
+  /** `AWS.VPCFlow` */
+  readonly name: string;
+  readonly description: string;
+  /** The AWS page that defines the format. */
+  readonly referenceUrl: string;
+  readonly framing: Framing;
+  /** The field whose (normalized) value is p_event_time. */
+  readonly eventTimeField: string;
+  /** Fields used when eventTimeField is absent, in order; then the parse time. */
+  readonly eventTimeFallbacks?: readonly string[];
+  /** Indicator fields declared as data: [field, kind]. Strings or arrays of strings. */
+  readonly indicators: ReadonlyArray<readonly [field: string, kind: IndicatorKind]>;
+  /** Indicators that need code (nested blobs, URL lists); runs after `indicators`. */
+  readonly collectIndicators?: (fields: Fields, collector: IndicatorCollector) => void;
+  /** One parser per input: parsers may hold per-file state (a VPC header). */
+  createParser(options: ParserOptions): Parser;
+}

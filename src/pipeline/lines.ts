@@ -1,0 +1,107 @@
+// Line framing: bytes → (text, line number). UTF-8 split across chunks is
+// decoded safely (StringDecoder); invalid bytes become U+FFFD and the record
+// is kept. A line longer than the limit is never buffered whole: its head is
+// kept for the error report, the rest is counted and dropped.
+import { StringDecoder } from 'node:string_decoder';
+import { MAX_RAW_CHARS } from '../core/errors.js';
+
+export interface LineHandler {
+  /** A non-blank line, without its `\n` / `\r\n`. */
+  line(text: string, lineNo: number): void;
+  /** A line over the limit: its first characters and its full length. */
+  tooLong(head: string, lineNo: number, length: number): void;
+  /** The last line of an input that ended abruptly (a truncated download). */
+  incomplete(text: string, lineNo: number): void;
+}
+
+export class LineFramer {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  private lineNo = 0;
+  private first = true;
+  /** Set while skipping the rest of an over-long line. */
+  private overflow: { head: string; lineNo: number; length: number } | undefined;
+
+  constructor(
+    private readonly handler: LineHandler,
+    private readonly maxLineChars: number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let s = this.decoder.write(chunk);
+    if (this.first && s.length > 0) {
+      this.first = false;
+      if (s.charCodeAt(0) === 0xfeff) s = s.slice(1); // UTF-8 BOM
+    }
+    let start = 0;
+    if (this.overflow !== undefined) {
+      const nl = s.indexOf('\n');
+      if (nl < 0) {
+        this.overflow.length += s.length;
+        return;
+      }
+      this.overflow.length += nl;
+      this.endOverflow();
+      start = nl + 1;
+    } else if (this.pending.length > 0) {
+      s = this.pending + s;
+      this.pending = '';
+    }
+    const handler = this.handler;
+    for (;;) {
+      const nl = s.indexOf('\n', start);
+      if (nl < 0) break;
+      this.lineNo++;
+      const end = nl > start && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (end - start > this.maxLineChars) {
+        handler.tooLong(s.slice(start, start + MAX_RAW_CHARS), this.lineNo, end - start);
+      } else if (end > start && !isBlank(s, start, end)) {
+        handler.line(s.slice(start, end), this.lineNo);
+      }
+      start = nl + 1;
+    }
+    const rest = s.length - start;
+    if (rest > this.maxLineChars) {
+      this.lineNo++;
+      this.overflow = { head: s.slice(start, start + MAX_RAW_CHARS), lineNo: this.lineNo, length: rest };
+    } else {
+      this.pending = start === 0 ? s : s.slice(start);
+    }
+  }
+
+  /**
+   * Flushes the last line (a file need not end with `\n`). After a read
+   * fault, `cutShort` marks that line as incomplete rather than parsing half
+   * a record as if it were whole.
+   */
+  end(cutShort = false): void {
+    const tail = this.decoder.end();
+    if (tail.length > 0) this.push(Buffer.from(tail));
+    if (this.overflow !== undefined) {
+      this.endOverflow();
+      return;
+    }
+    let s = this.pending;
+    this.pending = '';
+    if (s.length === 0) return;
+    this.lineNo++;
+    if (s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
+    if (s.length === 0 || isBlank(s, 0, s.length)) return;
+    if (cutShort) this.handler.incomplete(s, this.lineNo);
+    else this.handler.line(s, this.lineNo);
+  }
+
+  private endOverflow(): void {
+    const o = this.overflow!;
+    this.overflow = undefined;
+    this.handler.tooLong(o.head, o.lineNo, o.length);
+  }
+}
+
+function isBlank(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}

@@ -1,0 +1,82 @@
+// A whole `normalize` run over its inputs: checks them, normalizes each in
+// order onto one output, reports, and decides the exit status (OUTPUT.md):
+// 0 all records normalized, 1 some records failed, 2 an input unreadable.
+import { stat } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { StandardFields } from '../core/standard.js';
+import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
+import { normalizeInput } from './normalize.js';
+import { BatchedWriter } from './output.js';
+import { Reporter, emptyCounts, type Counts } from './report.js';
+
+export const EXIT_OK = 0;
+export const EXIT_RECORDS_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface RunOptions {
+  inputs: readonly string[];
+  logType: LogTypeDescriptor;
+  parserOptions: ParserOptions;
+  errorsFile?: string;
+  quiet: boolean;
+  maxLineBytes: number;
+  stdout: Writable;
+  stderr: Writable;
+  standard?: StandardFields;
+}
+
+/** Checks every named file before any output, so a typo fails fast and cleanly. */
+async function findUnreadable(inputs: readonly string[]): Promise<[string, string] | undefined> {
+  for (const file of inputs) {
+    if (file === '-') continue;
+    try {
+      const s = await stat(file);
+      if (s.isDirectory()) return [file, 'is a directory'];
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return [file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((err as Error).message)];
+    }
+  }
+  return undefined;
+}
+
+export async function runNormalize(opts: RunOptions): Promise<number> {
+  const inputs = opts.inputs.length === 0 ? ['-'] : opts.inputs;
+  const unreadable = await findUnreadable(inputs);
+  if (unreadable !== undefined) {
+    opts.stderr.write(`awslogs: ${unreadable[0]}: ${unreadable[1]}\n`);
+    return EXIT_USAGE;
+  }
+  const reporter = new Reporter(opts.stderr, opts.errorsFile, opts.quiet);
+  try {
+    await reporter.ready();
+  } catch (err) {
+    opts.stderr.write(`awslogs: --errors ${opts.errorsFile}: cannot write (${(err as Error).message})\n`);
+    return EXIT_USAGE;
+  }
+  const standard = opts.standard ?? new StandardFields();
+  const out = new BatchedWriter(opts.stdout);
+  const settings = { logType: opts.logType, parserOptions: opts.parserOptions, maxLineChars: opts.maxLineBytes };
+  const totals = new Map<string, Counts & { files: number }>();
+  let unreadableInputs = 0;
+  for (const file of inputs) {
+    const result = await normalizeInput(file, settings, standard, out, reporter);
+    const t = totals.get(opts.logType.name) ?? { ...emptyCounts(), files: 0 };
+    t.files++;
+    t.read += result.counts.read;
+    t.written += result.counts.written;
+    t.failed += result.counts.failed;
+    t.skipped += result.counts.skipped;
+    totals.set(opts.logType.name, t);
+    if (result.problem !== undefined) {
+      unreadableInputs++;
+      reporter.inputProblem(file, result.problem);
+    }
+  }
+  await out.flush();
+  await reporter.close();
+  reporter.summary(totals);
+  if (unreadableInputs > 0) return EXIT_USAGE;
+  for (const t of totals.values()) if (t.failed > 0) return EXIT_RECORDS_FAILED;
+  return EXIT_OK;
+}
