@@ -5,16 +5,28 @@
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_RAW_CHARS } from '../core/errors.js';
 
-export interface LineHandler {
-  /** A non-blank line, without its `\n` / `\r\n`. */
-  line(text: string, lineNo: number): void;
-  /** A line over the limit: its first characters and its full length. */
-  tooLong(head: string, lineNo: number, length: number): void;
-  /** The last line of an input that ended abruptly (a truncated download). */
-  incomplete(text: string, lineNo: number): void;
+/** What a framer hands on: records, and pieces of input that cannot be records. */
+export interface RecordHandler {
+  /** One record's text (a non-blank line without `\n`/`\r\n`, or one JSON value) and its first line. */
+  record(text: string, lineNo: number): void;
+  /** Input that cannot become a record: why, its text (possibly cut), and its first line. */
+  reject(message: string, raw: string, lineNo: number): void;
 }
 
-export class LineFramer {
+/** A framer cuts decoded input into records; the pipeline picks one by the log type's Framing. */
+export interface Framer {
+  push(chunk: Buffer): void;
+  /** End of input; `cutShort` after a read fault (the last record may be half). */
+  end(cutShort?: boolean): void;
+}
+
+function tooLongMessage(length: number, limit: number): string {
+  return `line is ${length} characters long, over the limit of ${limit} (--max-line-bytes); raw holds its start`;
+}
+
+export const INCOMPLETE_MESSAGE = 'incomplete record: the input ended in the middle of it';
+
+export class LineFramer implements Framer {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
   private lineNo = 0;
@@ -23,7 +35,7 @@ export class LineFramer {
   private overflow: { head: string; lineNo: number; length: number } | undefined;
 
   constructor(
-    private readonly handler: LineHandler,
+    private readonly handler: RecordHandler,
     private readonly maxLineChars: number,
   ) {}
 
@@ -54,9 +66,9 @@ export class LineFramer {
       this.lineNo++;
       const end = nl > start && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       if (end - start > this.maxLineChars) {
-        handler.tooLong(s.slice(start, start + MAX_RAW_CHARS), this.lineNo, end - start);
+        handler.reject(tooLongMessage(end - start, this.maxLineChars), s.slice(start, start + MAX_RAW_CHARS), this.lineNo);
       } else if (end > start && !isBlank(s, start, end)) {
-        handler.line(s.slice(start, end), this.lineNo);
+        handler.record(s.slice(start, end), this.lineNo);
       }
       start = nl + 1;
     }
@@ -87,14 +99,14 @@ export class LineFramer {
     this.lineNo++;
     if (s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
     if (s.length === 0 || isBlank(s, 0, s.length)) return;
-    if (cutShort) this.handler.incomplete(s, this.lineNo);
-    else this.handler.line(s, this.lineNo);
+    if (cutShort) this.handler.reject(INCOMPLETE_MESSAGE, s, this.lineNo);
+    else this.handler.record(s, this.lineNo);
   }
 
   private endOverflow(): void {
     const o = this.overflow!;
     this.overflow = undefined;
-    this.handler.tooLong(o.head, o.lineNo, o.length);
+    this.handler.reject(tooLongMessage(o.length, this.maxLineChars), o.head, o.lineNo);
   }
 }
 

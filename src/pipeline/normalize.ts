@@ -4,9 +4,10 @@
 import { IndicatorCollector } from '../core/indicators.js';
 import { makeErrorReport } from '../core/errors.js';
 import type { StandardFields } from '../core/standard.js';
-import type { LogTypeDescriptor, Fields, Parser, ParseSink, ParserOptions } from '../logtypes/types.js';
+import type { LogTypeDescriptor, Fields, Framing, Parser, ParseSink, ParserOptions } from '../logtypes/types.js';
 import { InputError, readInput, type InputInfo } from './input.js';
-import { LineFramer } from './lines.js';
+import { JsonFramer } from './json.js';
+import { LineFramer, type Framer, type RecordHandler } from './lines.js';
 import type { BatchedWriter } from './output.js';
 import { emptyCounts, type Counts, type Reporter } from './report.js';
 import { validatorFor, type RecordValidator } from './validate.js';
@@ -19,7 +20,7 @@ export interface NormalizeSettings {
 }
 
 /** Turns parser callbacks into output lines, error reports and counts. */
-export class RecordProcessor implements ParseSink {
+export class RecordProcessor implements ParseSink, RecordHandler {
   readonly counts: Counts = emptyCounts();
   private readonly parser: Parser;
   private readonly validate: RecordValidator;
@@ -57,10 +58,10 @@ export class RecordProcessor implements ParseSink {
     if (this.outcomes === 0) this.error('the parser produced no event for this record');
   }
 
-  /** A record the framer refused (a line over --max-line-bytes). */
-  rejected(message: string, head: string, line: number): void {
+  /** Input the framer could not make a record of (a line over --max-line-bytes). */
+  reject(message: string, raw: string, line: number): void {
     this.line = line;
-    this.raw = head;
+    this.raw = raw;
     this.error(message);
   }
 
@@ -120,6 +121,13 @@ export interface InputResult {
   problem?: string;
 }
 
+function createFramer(framing: Framing, handler: RecordHandler, maxLineChars: number): Framer {
+  switch (framing) {
+    case 'lines': return new LineFramer(handler, maxLineChars);
+    case 'json': return new JsonFramer(handler);
+  }
+}
+
 /**
  * Normalizes one input (a path, or `-` for stdin). When the input cannot be
  * read or decompressed to its end, the records before the fault are still
@@ -134,13 +142,7 @@ export async function normalizeInput(
 ): Promise<InputResult> {
   const processor = new RecordProcessor(file, settings.logType, settings.parserOptions, standard, out, reporter);
   const info: InputInfo = { gzip: false, bytesRead: 0 };
-  const framer = new LineFramer({
-    line: (text, lineNo) => processor.record(text, lineNo),
-    tooLong: (head, lineNo, length) =>
-      processor.rejected(`line is ${length} characters long, over the limit of ${settings.maxLineChars} (--max-line-bytes); raw holds its start`, head, lineNo),
-    incomplete: (text, lineNo) =>
-      processor.rejected('incomplete last line: the input ended in the middle of this record', text, lineNo),
-  }, settings.maxLineChars);
+  const framer = createFramer(settings.logType.framing, processor, settings.maxLineChars);
   try {
     for await (const chunk of readInput(file, info)) {
       framer.push(chunk);

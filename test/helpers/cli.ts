@@ -1,0 +1,65 @@
+// Runs the built binary as a user would, for CLI and golden tests.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root (tests run from dist/test/…). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const BIN = join(ROOT, 'bin', 'awslogs.js');
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  stdin?: Buffer | string;
+  env?: Record<string, string>;
+}
+
+export function runCli(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.on('error', () => { /* the program may exit before reading all of stdin */ });
+    if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
+    else child.stdin.end();
+  });
+}
+
+const ROW_ID = /^[0-9a-f]{28,40}$/;
+const NINE_DIGIT_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/;
+
+/**
+ * Masks the two values that change from run to run, after checking their
+ * form, so the rest of a line can be compared byte for byte.
+ */
+export function maskLine(line: string): string {
+  const record = JSON.parse(line) as Record<string, unknown>;
+  if ('p_row_id' in record) {
+    if (typeof record.p_row_id !== 'string' || !ROW_ID.test(record.p_row_id)) throw new Error(`bad p_row_id in ${line}`);
+    record.p_row_id = '<row-id>';
+  }
+  if ('p_parse_time' in record) {
+    if (typeof record.p_parse_time !== 'string' || !NINE_DIGIT_UTC.test(record.p_parse_time)) throw new Error(`bad p_parse_time in ${line}`);
+    record.p_parse_time = '<parse-time>';
+  }
+  return JSON.stringify(record);
+}
+
+export function maskOutput(ndjson: string): string[] {
+  return ndjson.split('\n').filter((l) => l.length > 0).map(maskLine);
+}
