@@ -34,8 +34,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('Normalize raw AWS logs into Panther-style NDJSON')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(`awslogs: ${str.replace(/^error: /, '')}`) })
-    .showHelpAfterError('(run awslogs --help for usage)');
+    // One line per usage error, as scripts expect.
+    .configureOutput({ outputError: (str, write) => write(`awslogs: ${str.trim().replace(/^error: /, '')} (see awslogs --help)\n`) });
 
   program
     .command('normalize')

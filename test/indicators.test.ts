@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IndicatorCollector, isArn, isInstanceId, urlHost, splitHostPort } from '../src/core/indicators.js';
+
+function collect(fill: (c: IndicatorCollector) => void): Record<string, unknown> {
+  const c = new IndicatorCollector();
+  fill(c);
+  const out: Record<string, unknown> = {};
+  c.writeTo(out);
+  return out;
+}
+
+test('sorted by code unit order, de-duplicated, trimmed; empty arrays omitted', () => {
+  const out = collect((c) => {
+    c.addIp('52.119.169.95');
+    c.addIp(' 172.31.88.3 ');
+    c.addIp('52.119.169.95');
+    c.addIp('2001:0db8:85a3:0000:0000:8a2e:0370:7334');
+  });
+  assert.deepEqual(out, { p_any_ip_addresses: ['172.31.88.3', '2001:0db8:85a3:0000:0000:8a2e:0370:7334', '52.119.169.95'] });
+  assert.deepEqual(collect(() => {}), {});
+});
+
+test('IP validation uses isIP: no partial or zero-padded addresses, IPv6 kept as written', () => {
+  const out = collect((c) => {
+    for (const v of ['1.2.3', '01.2.3.4', '-', '', 'unknown', '256.1.1.1', '::1', 'fe80::1ff:fe23:4567:890a']) c.addIp(v);
+  });
+  assert.deepEqual(out, { p_any_ip_addresses: ['::1', 'fe80::1ff:fe23:4567:890a'] });
+});
+
+test('hostname rule: IPs to IPs, names to domains, junk to neither', () => {
+  const out = collect((c) => {
+    for (const v of ['10.0.0.1', 'www.example.com', '-', 'AWS Internal', '', '%', 'GeneratedFindingDomainName']) c.addHostname(v);
+  });
+  assert.deepEqual(out, { p_any_ip_addresses: ['10.0.0.1'], p_any_domain_names: ['GeneratedFindingDomainName', 'www.example.com'] });
+});
+
+test('URL hosts go through the hostname rule', () => {
+  assert.equal(urlHost('https://10.0.2.105:773/'), '10.0.2.105');
+  assert.equal(urlHost('http://www.example.com:80/hello world'), 'www.example.com');
+  assert.equal(urlHost('https://user:pw@example.com/x'), 'example.com');
+  assert.equal(urlHost('http://[2001:db8::1]:8080/'), '2001:db8::1');
+  assert.equal(urlHost('https://example.com?q=1'), 'example.com');
+  assert.equal(urlHost('/relative/path'), undefined);
+  assert.equal(urlHost('-'), undefined);
+  const out = collect((c) => { c.addUrl('https://10.0.2.105:773/'); c.addUrl('https://example.com:80/'); });
+  assert.deepEqual(out, { p_any_ip_addresses: ['10.0.2.105'], p_any_domain_names: ['example.com'] });
+});
+
+test('account ids are exactly 12 ASCII digits', () => {
+  const out = collect((c) => { for (const v of ['123456789012', '12345678901', '1234567890123', 'unknown', '12345678901a', '１２３４５６７８９０１２']) c.addAccountId(v); });
+  assert.deepEqual(out, { p_any_aws_account_ids: ['123456789012'] });
+});
+
+test('instance ids: i- and 8 or 17 hex digits', () => {
+  assert.ok(isInstanceId('i-99999999'));
+  assert.ok(isInstanceId('i-038407d32b0f38c60'));
+  assert.ok(!isInstanceId('i-038407d32b0f38c6'));
+  assert.ok(!isInstanceId('i-0384zzzz'));
+  assert.ok(!isInstanceId('ami-99999999'));
+});
+
+test('ARNs need six sections; they give their account and an ec2 instance id', () => {
+  assert.ok(isArn('arn:aws:s3:::bucket/key'));
+  assert.ok(!isArn('arn:BUT-I-AM-NOT-REALLY-AN-ARN'));
+  assert.ok(!isArn('session-reused'));
+  const out = collect((c) => {
+    c.addArn('arn:aws:ec2:region:111122223333:instance/i-0072230f74b3a798e');
+    c.addArn('arn:aws:ec2:region:111122223333:instance/');
+    c.addArn('arn:aws:s3:::panther-lab-cloudtrail/AWSLogs/888888888888/x.json.gz');
+    c.addArn('session-reused');
+  });
+  assert.deepEqual(out, {
+    p_any_aws_account_ids: ['111122223333'],
+    p_any_aws_instance_ids: ['i-0072230f74b3a798e'],
+    p_any_aws_arns: [
+      'arn:aws:ec2:region:111122223333:instance/',
+      'arn:aws:ec2:region:111122223333:instance/i-0072230f74b3a798e',
+      'arn:aws:s3:::panther-lab-cloudtrail/AWSLogs/888888888888/x.json.gz',
+    ],
+  });
+});
+
+test('tags are key:value; ip:port splits on the last colon', () => {
+  assert.deepEqual(splitHostPort('2a02:a33c:4538:1:bcf4:5264:e01c:f215:50718'), ['2a02:a33c:4538:1:bcf4:5264:e01c:f215', '50718']);
+  assert.deepEqual(splitHostPort('[2001:db8::1]:443'), ['2001:db8::1', '443']);
+  assert.deepEqual(splitHostPort('10.0.0.1:80'), ['10.0.0.1', '80']);
+  const out = collect((c) => { c.addTag('tag1', 'val1'); c.addTag('', 'x'); c.addIpPort('10.0.0.1:80'); c.addAs('ip_port', ['[::1]:22', 'nope']); });
+  assert.deepEqual(out, { p_any_ip_addresses: ['10.0.0.1', '::1'], p_any_aws_tags: ['tag1:val1'] });
+});
+
+test('a collector is empty again after writeTo and after clear', () => {
+  const c = new IndicatorCollector();
+  c.addIp('10.0.0.1');
+  const first: Record<string, unknown> = {};
+  c.writeTo(first);
+  c.addAccountId('123456789012');
+  c.clear();
+  const second: Record<string, unknown> = {};
+  c.writeTo(second);
+  assert.deepEqual(first, { p_any_ip_addresses: ['10.0.0.1'] });
+  assert.deepEqual(second, {});
+});
