@@ -5,7 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { LOG_TYPES, LOG_TYPE_NAMES, findLogType } from './logtypes/index.js';
 import { parseVpcFormat } from './logtypes/vpc_flow.js';
-import { EXIT_USAGE, runNormalize } from './pipeline/run.js';
+import type { ParserOptions } from './logtypes/types.js';
+import { detectInput } from './pipeline/process_input.js';
+import { EXIT_USAGE, findUnreadable, runNormalize } from './pipeline/run.js';
 import { schemaPath } from './pipeline/validate.js';
 
 const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
@@ -22,8 +24,16 @@ const normalizeOptions = z.object({
   errors: z.string().min(1).optional(),
   quiet: z.boolean().default(false),
   vpcFormat: z.string().optional(),
+  detect: z.enum(['input', 'per-line'], { message: 'must be input or per-line' }).default('input'),
   maxLineBytes: z.coerce.number().int().min(1024, 'must be at least 1024').max(1 << 29, 'must be at most 536870912').default(DEFAULT_MAX_LINE_BYTES),
 });
+
+function parserOptions(vpcFormat: string | undefined): ParserOptions {
+  if (vpcFormat === undefined) return {};
+  const format = parseVpcFormat(vpcFormat);
+  if (typeof format === 'string') throw new UsageError(`--vpc-format: ${format}`);
+  return { vpcFormat };
+}
 
 function unknownTypeMessage(name: string): string {
   return `unknown log type ${JSON.stringify(name)}; valid types: ${LOG_TYPE_NAMES.join(', ')}`;
@@ -44,12 +54,15 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('-t, --type <LogType>', `the log type (${LOG_TYPE_NAMES.join(', ')})`))
     .option('-e, --errors <file>', 'write error reports to this file as NDJSON instead of stderr')
     .option('-q, --quiet', 'no summary and no notices on stderr')
+    .option('--detect <mode>', 'without --type: decide the type per input from its first records (input, the default) or line by line for mixed streams (per-line)')
     .option('--vpc-format <fields>', 'AWS.VPCFlow field list for input without a header line, e.g. "version srcaddr dstaddr" or "${srcaddr} ${dstaddr}"')
     .option('--max-line-bytes <n>', `longest line accepted in a text format (default ${DEFAULT_MAX_LINE_BYTES})`)
     .addHelpText('after', `
 Examples:
   awslogs normalize --type AWS.VPCFlow flow.log.gz
   zcat flow.log.gz | awslogs normalize --type AWS.VPCFlow | jq -c 'select(.action == "REJECT")'
+  awslogs normalize AWSLogs/123456789012/vpcflowlogs/us-east-1/2024/01/01/*.log.gz   # type detected
+  awslogs normalize --detect per-line mixed.log
   awslogs normalize --type AWS.VPCFlow --vpc-format '\${srcaddr} \${dstaddr} \${action}' cwl-export.log
   awslogs normalize --type AWS.VPCFlow --errors bad.ndjson *.log.gz > flows.ndjson`)
     .action(async (files: string[], raw: Record<string, unknown>) => {
@@ -59,23 +72,50 @@ Examples:
         throw new UsageError(`--${String(issue.path[0]).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: ${issue.message}`);
       }
       const opts = parsed.data;
-      if (opts.type === undefined) throw new UsageError(`--type is required; valid types: ${LOG_TYPE_NAMES.join(', ')}`);
-      const logType = findLogType(opts.type);
-      if (logType === undefined) throw new UsageError(unknownTypeMessage(opts.type));
-      if (opts.vpcFormat !== undefined) {
-        const format = parseVpcFormat(opts.vpcFormat);
-        if (typeof format === 'string') throw new UsageError(`--vpc-format: ${format}`);
-      }
+      const logType = opts.type === undefined ? undefined : findLogType(opts.type);
+      if (opts.type !== undefined && logType === undefined) throw new UsageError(unknownTypeMessage(opts.type));
+      if (logType !== undefined && raw.detect !== undefined) throw new UsageError('--detect and --type exclude each other');
       setExit(await runNormalize({
         inputs: files,
-        logType,
-        parserOptions: opts.vpcFormat !== undefined ? { vpcFormat: opts.vpcFormat } : {},
+        ...(logType !== undefined ? { logType } : {}),
+        detect: opts.detect,
+        candidates: LOG_TYPES,
+        parserOptions: parserOptions(opts.vpcFormat),
         ...(opts.errors !== undefined ? { errorsFile: opts.errors } : {}),
         quiet: opts.quiet,
-        maxLineBytes: opts.maxLineBytes,
+        maxLineChars: opts.maxLineBytes,
         stdout: process.stdout,
         stderr: process.stderr,
       }));
+    });
+
+  program
+    .command('detect')
+    .description('print each input\'s detected log type (<file>\\t<LogType> or unknown); exit 1 if any is unknown')
+    .argument('[files...]', 'input files, gzip or plain; - or nothing reads stdin')
+    .option('--vpc-format <fields>', 'as for normalize')
+    .addHelpText('after', `
+Examples:
+  awslogs detect downloads/*.gz
+  for f in *.gz; do [ "$(awslogs detect "$f" | cut -f2)" = AWS.ALB ] && echo "$f"; done`)
+    .action(async (files: string[], raw: { vpcFormat?: string }) => {
+      const inputs = files.length === 0 ? ['-'] : files;
+      const unreadable = await findUnreadable(inputs);
+      if (unreadable !== undefined) throw new UsageError(`${unreadable[0]}: ${unreadable[1]}`);
+      const settings = { detect: 'input' as const, candidates: LOG_TYPES, parserOptions: parserOptions(raw.vpcFormat), maxLineChars: DEFAULT_MAX_LINE_BYTES };
+      let code = 0;
+      for (const file of inputs) {
+        const d = await detectInput(file, settings);
+        if (d.problem !== undefined) {
+          process.stderr.write(`awslogs: ${file}: ${d.problem}\n`);
+          code = EXIT_USAGE;
+        } else if (d.type === undefined) {
+          code = Math.max(code, 1);
+          process.stderr.write(`awslogs: ${file}: ${d.reason}\n`);
+        }
+        process.stdout.write(`${file}\t${d.type ?? 'unknown'}\n`);
+      }
+      setExit(code);
     });
 
   program

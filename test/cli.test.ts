@@ -80,10 +80,11 @@ test('usage errors exit 2 with one line: unknown type lists the valid ones', asy
   assert.equal(r.stdout, '');
 });
 
-test('usage errors exit 2: unknown option, missing --type, bad --vpc-format, bad --max-line-bytes', async () => {
+test('usage errors exit 2: unknown option, --type with --detect, bad --detect, bad --vpc-format, bad --max-line-bytes', async () => {
   for (const args of [
     ['normalize', '--bogus'],
-    ['normalize', 'samples/AWS.VPCFlow.log'],
+    ['normalize', '--type', 'AWS.VPCFlow', '--detect', 'per-line', 'samples/AWS.VPCFlow.log'],
+    ['normalize', '--detect', 'sometimes', 'samples/AWS.VPCFlow.log'],
     ['normalize', '--type', 'AWS.VPCFlow', '--vpc-format', 'srcaddr SRC', 'samples/AWS.VPCFlow.log'],
     ['normalize', '--type', 'AWS.VPCFlow', '--max-line-bytes', 'lots', 'samples/AWS.VPCFlow.log'],
     ['frobnicate'],

@@ -47,6 +47,11 @@ export interface LogTypeDescriptor {
   readonly indicators: ReadonlyArray<readonly [field: string, kind: IndicatorKind]>;
   /** Indicators that need code (nested blobs, URL lists); runs after `indicators`. */
   readonly collectIndicators?: (fields: Fields, collector: IndicatorCollector) => void;
+  /**
+   * A folder name AWS uses for this type in S3 keys (`/vpcflowlogs/`): a
+   * strong hint for detection when the input's path contains it.
+   */
+  readonly s3PathHint?: string;
   /** One parser per input: parsers may hold per-file state (a VPC header). */
   createParser(options: ParserOptions): Parser;
 }

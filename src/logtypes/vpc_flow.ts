@@ -203,6 +203,7 @@ export const vpcFlow: LogTypeDescriptor = {
   description: 'VPC Flow Logs: IP traffic to and from network interfaces in a VPC.',
   referenceUrl: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html',
   framing: 'lines',
+  s3PathHint: '/vpcflowlogs/',
   eventTimeField: 'start',
   eventTimeFallbacks: ['end'],
   indicators: [

@@ -2,41 +2,49 @@
 // enrich → validate → write. Every framed record ends as exactly one of: a
 // line on stdout, an error report, or a counted skip (header, control line).
 import { IndicatorCollector } from '../core/indicators.js';
-import { makeErrorReport } from '../core/errors.js';
+import { makeErrorReport, type ErrorReport } from '../core/errors.js';
 import type { StandardFields } from '../core/standard.js';
 import type { LogTypeDescriptor, Fields, Framing, Parser, ParseSink, ParserOptions } from '../logtypes/types.js';
 import { InputError, readInput, type InputInfo } from './input.js';
 import { JsonFramer } from './json.js';
 import { LineFramer, type Framer, type RecordHandler } from './lines.js';
-import type { BatchedWriter } from './output.js';
-import { emptyCounts, type Counts, type Reporter } from './report.js';
+import { emptyCounts, type Counts } from './report.js';
 import { validatorFor, type RecordValidator } from './validate.js';
 
-export interface NormalizeSettings {
-  logType: LogTypeDescriptor;
-  parserOptions: ParserOptions;
-  /** Longest line accepted by line framing (characters). */
-  maxLineChars: number;
+/** Where normalized lines go (a BatchedWriter, or nowhere for a probe). */
+export interface OutputSink {
+  write(text: string): void;
 }
+
+/** Where error reports and per-input notices go (the Reporter, or nowhere for a probe). */
+export interface ErrorSink {
+  error(report: ErrorReport): void;
+  notice(file: string, message: string): void;
+}
+
+export const NOWHERE: OutputSink & ErrorSink = { write() {}, error() {}, notice() {} };
 
 /** Turns parser callbacks into output lines, error reports and counts. */
 export class RecordProcessor implements ParseSink, RecordHandler {
   readonly counts: Counts = emptyCounts();
+  readonly logTypeName: string;
   private readonly parser: Parser;
   private readonly validate: RecordValidator;
   private readonly indicators = new IndicatorCollector();
-  private readonly logTypeName: string;
   private line = 0;
   private raw = '';
   private outcomes = 0;
+  /** While attempting (per-line detection), the first failure instead of a report. */
+  private attempting = false;
+  private attemptFailure: string | undefined;
 
   constructor(
     private readonly file: string,
     private readonly logType: LogTypeDescriptor,
     parserOptions: ParserOptions,
     private readonly standard: StandardFields,
-    private readonly out: BatchedWriter,
-    private readonly reporter: Reporter,
+    private readonly out: OutputSink,
+    private readonly errors: ErrorSink,
   ) {
     this.parser = logType.createParser(parserOptions);
     this.validate = validatorFor(logType.name);
@@ -58,6 +66,24 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     if (this.outcomes === 0) this.error('the parser produced no event for this record');
   }
 
+  /**
+   * Tries a record of unknown type: a success is written and counted as
+   * usual; a failure is neither reported nor counted, and its message is
+   * returned so the caller can try another type.
+   */
+  attempt(text: string, line: number): string | undefined {
+    const before = { ...this.counts };
+    this.attempting = true;
+    this.attemptFailure = undefined;
+    try {
+      this.record(text, line);
+    } finally {
+      this.attempting = false;
+    }
+    if (this.attemptFailure !== undefined) Object.assign(this.counts, before);
+    return this.attemptFailure;
+  }
+
   /** Input the framer could not make a record of (a line over --max-line-bytes). */
   reject(message: string, raw: string, line: number): void {
     this.line = line;
@@ -67,7 +93,6 @@ export class RecordProcessor implements ParseSink, RecordHandler {
 
   event(fields: Fields): void {
     this.outcomes++;
-    this.counts.read++;
     const lt = this.logType;
     const collector = this.indicators;
     for (const [field, kind] of lt.indicators) {
@@ -78,11 +103,12 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     this.standard.apply(fields, this.logTypeName, this.eventTime(fields), collector);
     const problem = this.validate(fields);
     if (problem !== undefined) {
-      this.counts.read--; // error() counts it again
-      this.outcomes--;
+      this.outcomes--; // error() counts the outcome
       return this.error(problem);
     }
+    if (this.attempting && this.attemptFailure !== undefined) return;
     this.out.write(JSON.stringify(fields) + '\n');
+    this.counts.read++;
     this.counts.written++;
   }
 
@@ -104,24 +130,22 @@ export class RecordProcessor implements ParseSink, RecordHandler {
 
   error(message: string): void {
     this.outcomes++;
+    this.indicators.clear();
+    if (this.attempting) {
+      this.attemptFailure ??= message;
+      return;
+    }
     this.counts.read++;
     this.counts.failed++;
-    this.indicators.clear();
-    this.reporter.error(makeErrorReport(this.file, this.line, this.logTypeName, message, this.raw));
+    this.errors.error(makeErrorReport(this.file, this.line, this.logTypeName, message, this.raw));
   }
 
   notice(message: string): void {
-    this.reporter.notice(this.file, `${this.logTypeName}: ${message}`);
+    this.errors.notice(this.file, `${this.logTypeName}: ${message}`);
   }
 }
 
-export interface InputResult {
-  counts: Counts;
-  /** Set when the input could not be read or decompressed to its end. */
-  problem?: string;
-}
-
-function createFramer(framing: Framing, handler: RecordHandler, maxLineChars: number): Framer {
+export function createFramer(framing: Framing, handler: RecordHandler, maxLineChars: number): Framer {
   switch (framing) {
     case 'lines': return new LineFramer(handler, maxLineChars);
     case 'json': return new JsonFramer(handler);
@@ -129,33 +153,42 @@ function createFramer(framing: Framing, handler: RecordHandler, maxLineChars: nu
 }
 
 /**
- * Normalizes one input (a path, or `-` for stdin). When the input cannot be
- * read or decompressed to its end, the records before the fault are still
- * written and `problem` says what went wrong.
+ * Feeds decompressed chunks to a framer. When reading fails part way, the
+ * records before the fault have been handled and the InputError's message
+ * is returned; the half record at the cut is reported as incomplete.
  */
-export async function normalizeInput(
-  file: string,
-  settings: NormalizeSettings,
-  standard: StandardFields,
-  out: BatchedWriter,
-  reporter: Reporter,
-): Promise<InputResult> {
-  const processor = new RecordProcessor(file, settings.logType, settings.parserOptions, standard, out, reporter);
-  const info: InputInfo = { gzip: false, bytesRead: 0 };
-  const framer = createFramer(settings.logType.framing, processor, settings.maxLineChars);
+export async function frameChunks(
+  chunks: AsyncIterable<Buffer>,
+  framer: Framer,
+  afterChunk: () => Promise<void>,
+): Promise<string | undefined> {
   try {
-    for await (const chunk of readInput(file, info)) {
+    for await (const chunk of chunks) {
       framer.push(chunk);
-      standard.refreshParseTime();
-      if (out.full) await out.flush();
-      await reporter.flushIfFull();
+      await afterChunk();
     }
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    // Whatever was read before the fault is still written and counted.
     framer.end(true);
-    return { counts: processor.counts, problem: err.message };
+    return err.message;
   }
   framer.end();
-  return { counts: processor.counts };
+  return undefined;
 }
+
+export interface InputResult {
+  /** Counts per log type (several with --detect per-line). */
+  counts: Map<string, Counts>;
+  /** Set when the input could not be read or decompressed to its end. */
+  problem?: string;
+}
+
+export function addCounts(into: Counts, c: Counts): void {
+  into.read += c.read;
+  into.written += c.written;
+  into.failed += c.failed;
+  into.skipped += c.skipped;
+}
+
+export { emptyCounts, readInput };
+export type { InputInfo };

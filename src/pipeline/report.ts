@@ -19,6 +19,8 @@ export function emptyCounts(): Counts {
   return { read: 0, written: 0, failed: 0, skipped: 0 };
 }
 
+export type TypeTotals = Map<string, Counts & { files: number }>;
+
 export class Reporter {
   private readonly file: WriteStream | undefined;
   private readonly fileWriter: BatchedWriter | undefined;
@@ -87,7 +89,7 @@ export class Reporter {
     await new Promise<void>((resolve, reject) => this.file!.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }
 
-  summary(perType: ReadonlyMap<string, Counts & { files: number }>): void {
+  summary(perType: TypeTotals): void {
     if (this.quiet) return;
     for (const [type, c] of perType) {
       const files = c.files === 1 ? '1 input' : `${c.files} inputs`;

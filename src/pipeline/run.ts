@@ -4,29 +4,26 @@
 import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { StandardFields } from '../core/standard.js';
-import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
-import { normalizeInput } from './normalize.js';
+import { addCounts, emptyCounts } from './normalize.js';
 import { BatchedWriter } from './output.js';
-import { Reporter, emptyCounts, type Counts } from './report.js';
+import { processInput, type InputSettings } from './process_input.js';
+import { Reporter, type TypeTotals } from './report.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RECORDS_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-export interface RunOptions {
+export interface RunOptions extends InputSettings {
   inputs: readonly string[];
-  logType: LogTypeDescriptor;
-  parserOptions: ParserOptions;
   errorsFile?: string;
   quiet: boolean;
-  maxLineBytes: number;
   stdout: Writable;
   stderr: Writable;
   standard?: StandardFields;
 }
 
 /** Checks every named file before any output, so a typo fails fast and cleanly. */
-async function findUnreadable(inputs: readonly string[]): Promise<[string, string] | undefined> {
+export async function findUnreadable(inputs: readonly string[]): Promise<[string, string] | undefined> {
   for (const file of inputs) {
     if (file === '-') continue;
     try {
@@ -56,18 +53,17 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   }
   const standard = opts.standard ?? new StandardFields();
   const out = new BatchedWriter(opts.stdout);
-  const settings = { logType: opts.logType, parserOptions: opts.parserOptions, maxLineChars: opts.maxLineBytes };
-  const totals = new Map<string, Counts & { files: number }>();
+  const totals: TypeTotals = new Map();
   let unreadableInputs = 0;
   for (const file of inputs) {
-    const result = await normalizeInput(file, settings, standard, out, reporter);
-    const t = totals.get(opts.logType.name) ?? { ...emptyCounts(), files: 0 };
-    t.files++;
-    t.read += result.counts.read;
-    t.written += result.counts.written;
-    t.failed += result.counts.failed;
-    t.skipped += result.counts.skipped;
-    totals.set(opts.logType.name, t);
+    const result = await processInput(file, opts, standard, out, reporter);
+    for (const [type, counts] of result.counts) {
+      let t = totals.get(type);
+      if (t === undefined) totals.set(type, (t = { ...emptyCounts(), files: 0 }));
+      t.files++;
+      addCounts(t, counts);
+    }
+    if (result.detectionProblem !== undefined) reporter.inputProblem(file, result.detectionProblem);
     if (result.problem !== undefined) {
       unreadableInputs++;
       reporter.inputProblem(file, result.problem);

@@ -1,0 +1,187 @@
+// One input, whichever way its type is known: named with --type, detected
+// from its first records, or decided line by line (--detect per-line).
+import type { StandardFields } from '../core/standard.js';
+import { makeErrorReport } from '../core/errors.js';
+import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
+import { InputError, readInput, type InputInfo } from './input.js';
+import { LineFramer, type RecordHandler } from './lines.js';
+import { detectFromSample, SAMPLE_BYTES } from './detect.js';
+import { RecordProcessor, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult } from './normalize.js';
+import type { BatchedWriter } from './output.js';
+import type { Counts, Reporter } from './report.js';
+
+export type DetectMode = 'input' | 'per-line';
+
+export interface InputSettings {
+  /** The type named with --type; undefined means detect. */
+  logType?: LogTypeDescriptor;
+  detect: DetectMode;
+  /** The types detection may choose from. */
+  candidates: readonly LogTypeDescriptor[];
+  parserOptions: ParserOptions;
+  /** Longest line accepted by line framing (characters). */
+  maxLineChars: number;
+}
+
+/** The name under which records of no known type are counted. */
+export const UNKNOWN_TYPE = 'unknown';
+
+interface Sample {
+  chunks: Buffer[];
+  ended: boolean;
+  /** A read fault within the sample, raised again when the sample is replayed. */
+  fault?: InputError;
+}
+
+/** Reads the first SAMPLE_BYTES of decompressed input, keeping it for replay. */
+async function takeSample(source: AsyncIterator<Buffer>): Promise<Sample> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    while (size < SAMPLE_BYTES) {
+      const next = await source.next();
+      if (next.done) return { chunks, ended: true };
+      chunks.push(next.value);
+      size += next.value.length;
+    }
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { chunks, ended: true, fault: err };
+  }
+  return { chunks, ended: false };
+}
+
+async function* replay(sample: Sample, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* sample.chunks;
+  if (sample.fault !== undefined) throw sample.fault;
+  if (sample.ended) return;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+/** Every record of an input whose type is unknown becomes an error report. */
+class UnknownTypeHandler implements RecordHandler {
+  readonly counts: Counts = emptyCounts();
+  constructor(private readonly file: string, private readonly reason: string, private readonly errors: ErrorSink) {}
+  record(text: string, line: number): void {
+    this.reject(this.reason, text, line);
+  }
+  reject(message: string, raw: string, line: number): void {
+    this.counts.read++;
+    this.counts.failed++;
+    this.errors.error(makeErrorReport(this.file, line, undefined, message, raw));
+  }
+}
+
+/**
+ * --detect per-line: each line is tried with every type, the type that
+ * parsed the previous line first (mixed streams come in runs).
+ */
+class PerLineHandler implements RecordHandler {
+  readonly unknown: Counts = emptyCounts();
+  private readonly order: RecordProcessor[];
+
+  constructor(private readonly file: string, readonly processors: RecordProcessor[], private readonly errors: ErrorSink) {
+    this.order = [...processors];
+  }
+
+  record(text: string, line: number): void {
+    const order = this.order;
+    let firstFailure: string | undefined;
+    for (let i = 0; i < order.length; i++) {
+      const p = order[i]!;
+      const failure = p.attempt(text, line);
+      if (failure === undefined) {
+        if (i > 0) {
+          order.splice(i, 1);
+          order.unshift(p);
+        }
+        return;
+      }
+      firstFailure ??= `${p.logTypeName}: ${failure}`;
+    }
+    this.reject(`no log type parses this line (the first tried, ${firstFailure ?? 'none'}); pass --type if the input is of one type`, text, line);
+  }
+
+  reject(message: string, raw: string, line: number): void {
+    this.unknown.read++;
+    this.unknown.failed++;
+    this.errors.error(makeErrorReport(this.file, line, undefined, message, raw));
+  }
+}
+
+export interface ProcessedInput extends InputResult {
+  /** The type the input was normalized as (detected or named); undefined when unknown or per-line. */
+  logType?: string;
+  /** Why detection chose nothing. */
+  detectionProblem?: string;
+}
+
+/**
+ * Normalizes one input (a path, or `-` for stdin) onto `out`. When the input
+ * cannot be read or decompressed to its end, the records before the fault
+ * are still written and `problem` says what went wrong.
+ */
+export async function processInput(
+  file: string,
+  settings: InputSettings,
+  standard: StandardFields,
+  out: BatchedWriter,
+  reporter: Reporter,
+): Promise<ProcessedInput> {
+  const info: InputInfo = { gzip: false, bytesRead: 0 };
+  const source = readInput(file, info);
+  const afterChunk = async (): Promise<void> => {
+    standard.refreshParseTime();
+    if (out.full) await out.flush();
+    await reporter.flushIfFull();
+  };
+  const newProcessor = (type: LogTypeDescriptor) =>
+    new RecordProcessor(file, type, settings.parserOptions, standard, out, reporter);
+
+  if (settings.logType !== undefined) {
+    const processor = newProcessor(settings.logType);
+    const problem = await frameChunks(source, createFramer(settings.logType.framing, processor, settings.maxLineChars), afterChunk);
+    return withProblem({ counts: new Map([[settings.logType.name, processor.counts]]), logType: settings.logType.name }, problem);
+  }
+
+  if (settings.detect === 'per-line') {
+    const handler = new PerLineHandler(file, settings.candidates.map(newProcessor), reporter);
+    const problem = await frameChunks(source, new LineFramer(handler, settings.maxLineChars), afterChunk);
+    const counts = new Map<string, Counts>();
+    for (const p of handler.processors) if (p.counts.read > 0) counts.set(p.logTypeName, p.counts);
+    if (handler.unknown.read > 0) counts.set(UNKNOWN_TYPE, handler.unknown);
+    return withProblem({ counts }, problem);
+  }
+
+  const sample = await takeSample(source);
+  const empty = sample.chunks.every((c) => c.length === 0);
+  if (empty && sample.ended) return withProblem({ counts: new Map() }, sample.fault?.message);
+  const detection = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineChars);
+  const chunks = replay(sample, source);
+  if (detection.type === undefined) {
+    const handler = new UnknownTypeHandler(file, detection.reason, reporter);
+    const problem = await frameChunks(chunks, new LineFramer(handler, settings.maxLineChars), afterChunk);
+    return withProblem({ counts: new Map([[UNKNOWN_TYPE, handler.counts]]), detectionProblem: detection.reason }, problem);
+  }
+  const processor = newProcessor(detection.type);
+  const problem = await frameChunks(chunks, createFramer(detection.type.framing, processor, settings.maxLineChars), afterChunk);
+  return withProblem({ counts: new Map([[detection.type.name, processor.counts]]), logType: detection.type.name }, problem);
+}
+
+function withProblem(result: ProcessedInput, problem: string | undefined): ProcessedInput {
+  if (problem !== undefined) result.problem = problem;
+  return result;
+}
+
+/** `awslogs detect`: reads only the start of each input. */
+export async function detectInput(file: string, settings: InputSettings): Promise<{ type?: string; reason: string; problem?: string }> {
+  const sample = await takeSample(readInput(file));
+  if (sample.fault !== undefined) return { reason: sample.fault.message, problem: sample.fault.message };
+  if (sample.chunks.every((c) => c.length === 0)) return { reason: 'the input is empty' };
+  const d = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineChars);
+  return d.type !== undefined ? { type: d.type.name, reason: d.reason } : { reason: d.reason };
+}
