@@ -1,10 +1,12 @@
 // The registry: one line per log type. Adding a type means adding its file
 // and a line here (test/registry.test.ts checks every entry).
 import type { LogTypeDescriptor } from './types.js';
+import { auroraMySQLAudit } from './aurora_mysql_audit.js';
 import { vpcFlow } from './vpc_flow.js';
 
 export const LOG_TYPES: readonly LogTypeDescriptor[] = [
   vpcFlow,
+  auroraMySQLAudit,
 ];
 
 export const LOG_TYPE_NAMES: readonly string[] = LOG_TYPES.map((t) => t.name);

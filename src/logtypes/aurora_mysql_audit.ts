@@ -1,0 +1,254 @@
+// AWS.AuroraMySQLAudit — Aurora MySQL advanced auditing, and the RDS for
+// MySQL / MariaDB audit plugin that writes the same comma-separated layout.
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Auditing.html
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.AuditPlugin.html
+//
+// timestamp,serverhost,username,host,connectionid,queryid,operation,database,object,retcode
+//
+// The object of a QUERY row is the SQL inside single quotes. The writer
+// escapes only what would break the line or the quoting (see decodeEscape)
+// and leaves commas alone, so the split must be quote-aware.
+//
+// RDS for MySQL runs AWS's port of the MariaDB plugin (github.com/aws/audit-plugin-for-mysql,
+// plugin/server_audit/server_audit.cc). It differs from Aurora in two ways:
+// - the time is `20240323 13:36:07` (server time, UTC on RDS) instead of epoch microseconds;
+// - an 11th column: connection rows end `,<db>,,<status>,<connection type>`
+//   (UNDEFINED, TCP/IP, SOCKET, NAMED_PIPE, SSL, SHARED_MEMORY) and query
+//   rows end `,'<sql>',<code>,,` (that column empty, plus one more empty one).
+import { parseInteger } from '../core/fields.js';
+import { quoteValue } from '../core/errors.js';
+import { formatUnixMicros, normalizeCompactDateTime } from '../core/timestamp.js';
+import type { LogTypeDescriptor, Parser, ParseSink, Fields } from './types.js';
+
+/** Output names of the columns, in file order (the seed's names, then RDS's extra). */
+export const AURORA_COLUMNS = [
+  'timestamp',
+  'serverHost',
+  'username',
+  'host',
+  'connectionId',
+  'queryId',
+  'operation',
+  'database',
+  'object',
+  'retCode',
+  'connectionType',
+] as const;
+
+/** Columns every record has; the rest are RDS's optional extras. */
+export const AURORA_REQUIRED_COLUMNS = 10;
+const CONNECTION_TYPE = 10;
+
+const QUOTE = 39; // '
+const BACKSLASH = 92;
+const COMMA = 44;
+
+function columnName(index: number): string {
+  return index < AURORA_COLUMNS.length ? AURORA_COLUMNS[index]! : `column ${index + 1}`;
+}
+
+/**
+ * What `\x` inside a quoted field stands for. The plugin's escape map
+ * (server_audit.cc `esc_map`) writes exactly these seven; a backslash before
+ * any other character cannot come from it, and is read as MySQL reads an
+ * unknown escape in a string literal: the character itself.
+ */
+export function decodeEscape(c: number): string {
+  switch (c) {
+    case 110: return '\n'; // n
+    case 114: return '\r'; // r
+    case 116: return '\t'; // t
+    case 98: return '\b'; // b
+    case 102: return '\f'; // f
+    default: return String.fromCharCode(c); // \' \\ and anything else
+  }
+}
+
+/**
+ * Splits one audit line into its columns in a single pass. A column that
+ * starts with `'` runs to the next unescaped `'`, which must end the column;
+ * its text is unquoted and unescaped. Other columns run to the next comma and
+ * are taken as written. One splitter per parser: its arrays are reused.
+ */
+export class AuditLineSplitter {
+  /** The columns of the last line split (only the first `count` are valid). */
+  readonly values: string[] = [];
+  /** Whether each column was quoted. */
+  readonly quoted: boolean[] = [];
+  count = 0;
+
+  /** Returns undefined on success, else what is wrong with the line. */
+  split(line: string): string | undefined {
+    const values = this.values;
+    const quoted = this.quoted;
+    const len = line.length;
+    let n = 0;
+    let i = 0;
+    for (;;) {
+      if (line.charCodeAt(i) === QUOTE) {
+        // Quoted: copy runs between escapes, so an escape-free SQL text is one slice.
+        let text = '';
+        let run = ++i;
+        for (;;) {
+          if (i >= len) {
+            this.count = n;
+            return `field ${columnName(n)}: the quoted value has no closing quote`;
+          }
+          const c = line.charCodeAt(i);
+          if (c === QUOTE) break;
+          if (c === BACKSLASH) {
+            if (i + 1 >= len) {
+              this.count = n;
+              return `field ${columnName(n)}: the quoted value has no closing quote`;
+            }
+            text += line.slice(run, i) + decodeEscape(line.charCodeAt(i + 1));
+            i += 2;
+            run = i;
+          } else {
+            i++;
+          }
+        }
+        values[n] = text.length === 0 ? line.slice(run, i) : text + line.slice(run, i);
+        quoted[n] = true;
+        n++;
+        i++; // past the closing quote
+        if (i >= len) break;
+        if (line.charCodeAt(i) !== COMMA) {
+          this.count = n;
+          return `field ${columnName(n - 1)}: expected "," after the closing quote, found ${quoteValue(line.slice(i, i + 20))}`;
+        }
+        i++;
+      } else {
+        const comma = line.indexOf(',', i);
+        const end = comma < 0 ? len : comma;
+        values[n] = line.slice(i, end);
+        quoted[n] = false;
+        n++;
+        if (comma < 0) break;
+        i = comma + 1;
+      }
+      // A comma at the very end opens one last, empty column (`…,0,,`).
+      if (i >= len) {
+        values[n] = '';
+        quoted[n] = false;
+        n++;
+        break;
+      }
+    }
+    this.count = n;
+    return undefined;
+  }
+}
+
+/** `QUERY`, `FAILED_CONNECT`, `QUERY_DDL`: an upper-case letter, then upper-case letters, digits or `_`. */
+export function isOperationWord(s: string): boolean {
+  const len = s.length;
+  if (len === 0) return false;
+  const c0 = s.charCodeAt(0);
+  if (c0 < 65 || c0 > 90) return false;
+  for (let i = 1; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
+  }
+  return true;
+}
+
+function isDigits(s: string): boolean {
+  const len = s.length;
+  if (len === 0) return false;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Aurora: epoch microseconds. RDS for MySQL: `20240323 13:36:07`. */
+export function normalizeAuditTime(value: string): string | undefined {
+  if (value.length === 17 && value.charCodeAt(8) === 32) return normalizeCompactDateTime(value);
+  if (!isDigits(value)) return undefined;
+  const micros = parseInteger(value);
+  return micros === undefined ? undefined : formatUnixMicros(micros);
+}
+
+const EXPECTED_LAYOUT = 'timestamp,serverhost,username,host,connectionid,queryid,operation,database,object,retcode';
+
+class AuroraMySQLAuditParser implements Parser {
+  private readonly splitter = new AuditLineSplitter();
+
+  parse(line: string, sink: ParseSink): void {
+    const splitter = this.splitter;
+    const problem = splitter.split(line);
+    if (problem !== undefined) return sink.error(problem);
+    const count = splitter.count;
+    if (count < AURORA_REQUIRED_COLUMNS) {
+      return sink.error(`expected at least ${AURORA_REQUIRED_COLUMNS} comma-separated fields (${EXPECTED_LAYOUT}), found ${count}`);
+    }
+    const v = splitter.values;
+    const q = splitter.quoted;
+    const fields: Fields = {};
+
+    const time = v[0]!;
+    if (!isAbsent(time, q[0]!)) {
+      const ts = normalizeAuditTime(time);
+      if (ts === undefined) {
+        return sink.error(`field timestamp: expected Unix epoch microseconds or "YYYYMMDD hh:mm:ss", found ${quoteValue(time)}`);
+      }
+      fields.timestamp = ts;
+    }
+    if (!isAbsent(v[1]!, q[1]!)) fields.serverHost = v[1];
+    if (!isAbsent(v[2]!, q[2]!)) fields.username = v[2];
+    if (!isAbsent(v[3]!, q[3]!)) fields.host = v[3];
+    for (let c = 4; c <= 5; c++) {
+      if (isAbsent(v[c]!, q[c]!)) continue;
+      const n = parseInteger(v[c]!);
+      if (n === undefined) return sink.error(`field ${AURORA_COLUMNS[c]}: expected an integer, found ${quoteValue(v[c]!)}`);
+      fields[AURORA_COLUMNS[c]!] = n;
+    }
+    const operation = v[6]!;
+    if (!isAbsent(operation, q[6]!)) {
+      if (!isOperationWord(operation)) {
+        return sink.error(`field operation: expected an upper-case word such as QUERY or CONNECT, found ${quoteValue(operation)}`);
+      }
+      fields.operation = operation;
+    }
+    if (!isAbsent(v[7]!, q[7]!)) fields.database = v[7];
+    if (!isAbsent(v[8]!, q[8]!)) fields.object = v[8];
+    if (!isAbsent(v[9]!, q[9]!)) {
+      const n = parseInteger(v[9]!);
+      if (n === undefined) return sink.error(`field retCode: expected an integer, found ${quoteValue(v[9]!)}`);
+      fields.retCode = n;
+    }
+    if (count > CONNECTION_TYPE) {
+      // Query rows leave it empty: the column is not written for them, so no key.
+      const type = v[CONNECTION_TYPE]!;
+      if (type.length > 0 && !isAbsent(type, q[CONNECTION_TYPE]!)) fields.connectionType = type;
+      // RDS ends query rows with one more empty column; anything after that is
+      // a field this version does not know, kept in order.
+      let last = count - 1;
+      while (last > CONNECTION_TYPE && v[last]!.length === 0) last--;
+      if (last > CONNECTION_TYPE) fields.additionalFields = v.slice(CONNECTION_TYPE + 1, last + 1);
+    }
+    sink.event(fields);
+  }
+}
+
+/** `-` written bare is the text formats' "no value" (a quoted `'-'` is SQL text). */
+function isAbsent(value: string, quoted: boolean): boolean {
+  return !quoted && value.length === 1 && value.charCodeAt(0) === 45;
+}
+
+export const auroraMySQLAudit: LogTypeDescriptor = {
+  name: 'AWS.AuroraMySQLAudit',
+  description: 'Aurora MySQL advanced auditing (and the RDS for MySQL MariaDB audit plugin): connections, queries and table access.',
+  referenceUrl: 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Auditing.html',
+  framing: 'lines',
+  eventTimeField: 'timestamp',
+  indicators: [
+    ['host', 'hostname'],
+    ['serverHost', 'domain'],
+  ],
+  createParser(): Parser {
+    return new AuroraMySQLAuditParser();
+  },
+};

@@ -1,0 +1,252 @@
+// The Aurora audit line splitter, escape decoding and field rules.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AuditLineSplitter,
+  auroraMySQLAudit,
+  decodeEscape,
+  isOperationWord,
+  normalizeAuditTime,
+} from '../src/logtypes/aurora_mysql_audit.js';
+import type { Fields, ParseSink } from '../src/logtypes/types.js';
+
+function split(line: string): { values: string[]; quoted: boolean[] } | string {
+  const s = new AuditLineSplitter();
+  const problem = s.split(line);
+  if (problem !== undefined) return problem;
+  return { values: s.values.slice(0, s.count), quoted: s.quoted.slice(0, s.count) };
+}
+
+function values(line: string): string[] {
+  const r = split(line);
+  if (typeof r === 'string') throw new Error(`unexpected error: ${r}`);
+  return r.values;
+}
+
+type Outcome = { event: Fields } | { error: string };
+
+function parse(line: string): Outcome {
+  const outcomes: Outcome[] = [];
+  const sink: ParseSink = {
+    event: (fields) => outcomes.push({ event: fields }),
+    error: (message) => outcomes.push({ error: message }),
+    skip: () => assert.fail('no skips in audit logs'),
+    notice: () => assert.fail('no notices in audit logs'),
+  };
+  auroraMySQLAudit.createParser({}).parse(line, sink);
+  assert.equal(outcomes.length, 1, 'exactly one outcome per line');
+  return outcomes[0]!;
+}
+
+function event(line: string): Fields {
+  const o = parse(line);
+  if ('error' in o) throw new Error(`unexpected error: ${o.error}`);
+  return o.event;
+}
+
+function error(line: string): string {
+  const o = parse(line);
+  if ('event' in o) throw new Error(`expected an error, got ${JSON.stringify(o.event)}`);
+  return o.error;
+}
+
+const HEAD = '1572546356975302,db-1,app,10.0.0.5,7,42,QUERY,shop,';
+
+test('split: plain columns, empty columns kept', () => {
+  assert.deepEqual(values('a,b,,d'), ['a', 'b', '', 'd']);
+  assert.deepEqual(values(''), ['']);
+  assert.deepEqual(values(','), ['', '']);
+});
+
+test('split: a trailing comma opens one last empty column (RDS query rows end ",0,,")', () => {
+  assert.deepEqual(values(HEAD + "'select 1',0,,").slice(8), ['select 1', '0', '', '']);
+  assert.deepEqual(values("'x',"), ['x', '']);
+});
+
+test('split: commas inside the quotes do not split', () => {
+  assert.deepEqual(values(HEAD + "'select a, b, c from t',0").slice(8), ['select a, b, c from t', '0']);
+});
+
+test('split: escaped quotes and backslashes inside the quotes', () => {
+  assert.deepEqual(values(String.raw`'it\'s',0`), ["it's", '0']);
+  assert.deepEqual(values(String.raw`'a\\',0`), ['a\\', '0']);
+  assert.deepEqual(values(String.raw`'\\\'',0`), ["\\'", '0']);
+  assert.deepEqual(values(String.raw`'\',\'',0`), ["','", '0'], 'an escaped quote does not end the column');
+});
+
+test('split: empty quoted value and quote marks inside unquoted columns', () => {
+  const r = split("'',x'y,z'");
+  assert.deepEqual(r, { values: ['', "x'y", "z'"], quoted: [true, false, false] });
+});
+
+test('split: a quoted value must be followed by a comma or the end of the line', () => {
+  assert.equal(split(HEAD + "'select 1'x,0"), 'field object: expected "," after the closing quote, found "x,0"');
+  assert.equal(split("'a' ,b"), 'field timestamp: expected "," after the closing quote, found " ,b"');
+});
+
+test('split: unterminated quotes are errors, also when the line ends in a backslash', () => {
+  assert.equal(split(HEAD + "'select 1,0"), 'field object: the quoted value has no closing quote');
+  assert.equal(split(HEAD + "'select 1\\',0"), 'field object: the quoted value has no closing quote');
+  assert.equal(split(HEAD + "'select \\"), 'field object: the quoted value has no closing quote');
+  assert.equal(split(HEAD.repeat(2) + "'x"), 'field column 17: the quoted value has no closing quote');
+});
+
+test('decodeEscape: the seven escapes the plugin writes, and the character itself otherwise', () => {
+  const written: Array<[string, string]> = [['n', '\n'], ['r', '\r'], ['t', '\t'], ['b', '\b'], ['f', '\f'], ["'", "'"], ['\\', '\\']];
+  for (const [c, decoded] of written) assert.equal(decodeEscape(c.charCodeAt(0)), decoded, `\\${c}`);
+  for (const c of ['"', 'Z', '0', '%', '_', 'x', ',']) assert.equal(decodeEscape(c.charCodeAt(0)), c, `\\${c}`);
+  assert.deepEqual(values(String.raw`'a\Zb\"c',0`), ['aZb"c', '0']);
+});
+
+test('split: multi-line SQL written with \\n comes back as real newlines', () => {
+  assert.equal(values(HEAD + String.raw`'select 1,\n2,\n# comment\n3',0`)[8], 'select 1,\n2,\n# comment\n3');
+  assert.equal(values(HEAD + String.raw`'a\r\n\tb',0`)[8], 'a\r\n\tb');
+});
+
+// The writer's escaping, written from the plugin's escape map
+// (aws/audit-plugin-for-mysql server_audit.cc `esc_map`): \b \t \n \f \r ' \.
+function pluginEscape(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    switch (ch) {
+      case '\b': out += '\\b'; break;
+      case '\t': out += '\\t'; break;
+      case '\n': out += '\\n'; break;
+      case '\f': out += '\\f'; break;
+      case '\r': out += '\\r'; break;
+      case "'": out += "\\'"; break;
+      case '\\': out += '\\\\'; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+// An independent decoder: JSON string literals use the same escapes for
+// \b \t \n \f \r \\; each ' in the escaped text is part of its own \' pair.
+function jsonOracle(escaped: string): string {
+  const body = escaped
+    .replaceAll("\\'", "'")
+    .replaceAll('"', '\\"')
+    .replace(/[\u0000-\u001f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return JSON.parse('"' + body + '"') as string;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('differential: escape decoding agrees with the plugin encoder and with JSON.parse', () => {
+  const alphabet = ["'", '\\', ',', '\n', '\r', '\t', '\b', '\f', '\u000b', '"', ' ', 'a', 'Z', '0', '`', '%', 'é', '😀', 'n', 't'];
+  const random = mulberry32(0x5eed);
+  const splitter = new AuditLineSplitter();
+  for (let round = 0; round < 3000; round++) {
+    const length = Math.floor(random() * 24);
+    let sql = '';
+    for (let i = 0; i < length; i++) sql += alphabet[Math.floor(random() * alphabet.length)];
+    const escaped = pluginEscape(sql);
+    const line = HEAD + "'" + escaped + "',0";
+    assert.equal(splitter.split(line), undefined, `splits: ${JSON.stringify(line)}`);
+    assert.equal(splitter.count, 10, `ten columns: ${JSON.stringify(line)}`);
+    assert.equal(splitter.values[8], sql, `round trip of ${JSON.stringify(sql)}`);
+    assert.equal(splitter.values[8], jsonOracle(escaped), `agrees with JSON.parse for ${JSON.stringify(escaped)}`);
+    assert.equal(splitter.values[9], '0');
+  }
+});
+
+test('normalizeAuditTime: epoch microseconds exactly, and the MariaDB form', () => {
+  assert.equal(normalizeAuditTime('1572546356975302'), '2019-10-31T18:25:56.975302000Z');
+  assert.equal(normalizeAuditTime('1572546356000001'), '2019-10-31T18:25:56.000001000Z');
+  assert.equal(normalizeAuditTime('0'), '1970-01-01T00:00:00.000000000Z');
+  assert.equal(normalizeAuditTime('20240323 13:36:07'), '2024-03-23T13:36:07.000000000Z');
+  assert.equal(normalizeAuditTime('20240229 23:59:59'), '2024-02-29T23:59:59.000000000Z');
+  for (const bad of ['', '-1', '1.5', '15725463569753020000', '157254635697530x', '20230229 00:00:00', '20240323T13:36:07', '2024-03-23 13:36', ' 1572546356975302']) {
+    assert.equal(normalizeAuditTime(bad), undefined, JSON.stringify(bad));
+  }
+});
+
+test('isOperationWord: upper-case words only', () => {
+  for (const ok of ['QUERY', 'CONNECT', 'FAILED_CONNECT', 'QUERY_DDL', 'PROXY_CONNECT', 'READ', 'X', 'QUERY_DML2']) assert.ok(isOperationWord(ok), ok);
+  for (const bad of ['', 'query', 'Query', '_QUERY', '1QUERY', 'QUERY DDL', 'QUERY-DDL', 'ÉCRIRE']) assert.ok(!isOperationWord(bad), bad);
+});
+
+test('parse: Aurora QUERY row (Panther vector shape)', () => {
+  assert.deepEqual(event(HEAD + String.raw`'select * from t where a = \'x, y\'',0`), {
+    timestamp: '2019-10-31T18:25:56.975302000Z',
+    serverHost: 'db-1',
+    username: 'app',
+    host: '10.0.0.5',
+    connectionId: 7,
+    queryId: 42,
+    operation: 'QUERY',
+    database: 'shop',
+    object: "select * from t where a = 'x, y'",
+    retCode: 0,
+  });
+});
+
+test('parse: empty database and object stay ""', () => {
+  const e = event('1572546356975302,db-1,app,10.0.0.5,7,0,CONNECT,,,0');
+  assert.equal(e.database, '');
+  assert.equal(e.object, '');
+  assert.ok(!('connectionType' in e));
+});
+
+test('parse: RDS 11 columns keep the connection type; 12 columns with empty extras add nothing', () => {
+  const connect = event('20240323 13:36:07,ip-10-0-1-5,admin,10.0.0.9,26,0,CONNECT,mysql,,0,TCP/IP');
+  assert.equal(connect.connectionType, 'TCP/IP');
+  assert.equal(connect.timestamp, '2024-03-23T13:36:07.000000000Z');
+  const query = event("20240323 13:36:07,ip-10-0-1-5,admin,10.0.0.9,26,31,QUERY,mysql,'select 1',0,,");
+  assert.ok(!('connectionType' in query));
+  assert.ok(!('additionalFields' in query));
+  assert.equal(query.object, 'select 1');
+  assert.equal(event('1572546356975302,db-1,app,10.0.0.5,7,0,CONNECT,,,0,').object, '', 'one trailing empty column');
+});
+
+test('parse: columns after the known ones are kept in order, never an error', () => {
+  const e = event('1572546356975302,db-1,app,10.0.0.5,7,0,CONNECT,,,0,SSL,,new-field,');
+  assert.equal(e.connectionType, 'SSL');
+  assert.deepEqual(e.additionalFields, ['', 'new-field']);
+});
+
+test('parse: a bare - is absent, a quoted one is SQL text', () => {
+  const e = event("1572546356975302,db-1,-,-,7,42,QUERY,-,'-',0");
+  assert.ok(!('username' in e) && !('host' in e) && !('database' in e));
+  assert.equal(e.object, '-');
+});
+
+test('parse: integer fields that are not integers name the field and the value', () => {
+  assert.equal(error('1572546356975302,db-1,app,10.0.0.5,abc,42,QUERY,shop,,0'), 'field connectionId: expected an integer, found "abc"');
+  assert.equal(error('1572546356975302,db-1,app,10.0.0.5,7,4.2,QUERY,shop,,0'), 'field queryId: expected an integer, found "4.2"');
+  assert.equal(error('1572546356975302,db-1,app,10.0.0.5,7,42,QUERY,shop,,'), 'field retCode: expected an integer, found ""');
+});
+
+test('parse: bad timestamp, bad operation, too few columns', () => {
+  assert.equal(error('2019-10-31 18:25:56,db-1,app,h,7,42,QUERY,shop,,0'),
+    'field timestamp: expected Unix epoch microseconds or "YYYYMMDD hh:mm:ss", found "2019-10-31 18:25:56"');
+  assert.equal(error('1572546356975302,db-1,app,h,7,42,query,shop,,0'),
+    'field operation: expected an upper-case word such as QUERY or CONNECT, found "query"');
+  assert.equal(error('1572546356975302,db-1,app,h,7,42,QUERY'),
+    'expected at least 10 comma-separated fields (timestamp,serverhost,username,host,connectionid,queryid,operation,database,object,retcode), found 7');
+});
+
+test('parse: the parser keeps no state from a bad line', () => {
+  const parser = auroraMySQLAudit.createParser({});
+  const got: string[] = [];
+  const sink: ParseSink = {
+    event: (f) => got.push(String(f.object)),
+    error: (m) => got.push('error: ' + m),
+    skip: () => undefined,
+    notice: () => undefined,
+  };
+  parser.parse(HEAD + "'a,b,c,d,e,f,g,h,i,j,k,l',0,x,y,z", sink);
+  parser.parse(HEAD + "'unterminated", sink);
+  parser.parse('1572546356975302,db-1,app,h,7,0,CONNECT,,,0', sink);
+  assert.deepEqual(got, ['a,b,c,d,e,f,g,h,i,j,k,l', 'error: field object: the quoted value has no closing quote', '']);
+});
