@@ -1,6 +1,7 @@
 // Schema validation: each log type's JSON Schema (schemas/AWS.<Type>.json) is
 // compiled once per process; every record is checked before it is written.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -8,6 +9,13 @@ import { Ajv, type ValidateFunction } from 'ajv';
 const here = dirname(fileURLToPath(import.meta.url));
 /** schemas/ at the package root (this file runs from dist/src/pipeline/). */
 export const SCHEMA_DIR = join(here, '..', '..', '..', 'schemas');
+
+/** Standalone validators generated at build time (scripts/build-validators.ts). */
+export const VALIDATOR_DIR = join(here, '..', '..', 'validators');
+
+export const AJV_OPTIONS = { allErrors: false, strict: true } as const;
+
+const requireValidator = createRequire(import.meta.url);
 
 export function schemaPath(logType: string): string {
   return join(SCHEMA_DIR, `${logType}.json`);
@@ -26,8 +34,13 @@ export type RecordValidator = (record: unknown) => string | undefined;
 export function validatorFor(logType: string): RecordValidator {
   let validate = compiled.get(logType);
   if (validate === undefined) {
-    ajv ??= new Ajv({ allErrors: false, strict: true });
-    validate = ajv.compile(readSchema(logType));
+    const prebuilt = join(VALIDATOR_DIR, `${logType}.cjs`);
+    if (existsSync(prebuilt)) {
+      validate = requireValidator(prebuilt) as ValidateFunction;
+    } else {
+      ajv ??= new Ajv(AJV_OPTIONS);
+      validate = ajv.compile(readSchema(logType));
+    }
     compiled.set(logType, validate);
   }
   const fn = validate;
