@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IndicatorCollector, isArn, isInstanceId, urlHost, splitHostPort } from '../src/core/indicators.js';
+import { isIPv4 as netIsIPv4 } from 'node:net';
+import { IndicatorCollector, isArn, isIPv4, isInstanceId, urlHost, splitHostPort } from '../src/core/indicators.js';
 
 function collect(fill: (c: IndicatorCollector) => void): Record<string, unknown> {
   const c = new IndicatorCollector();
@@ -26,6 +27,17 @@ test('IP validation uses isIP: no partial or zero-padded addresses, IPv6 kept as
     for (const v of ['1.2.3', '01.2.3.4', '-', '', 'unknown', '256.1.1.1', '::1', 'fe80::1ff:fe23:4567:890a']) c.addIp(v);
   });
   assert.deepEqual(out, { p_any_ip_addresses: ['::1', 'fe80::1ff:fe23:4567:890a'] });
+});
+
+test('isIPv4 agrees with node:net isIPv4 on valid, odd and random strings', () => {
+  const fixed = ['0.0.0.0', '255.255.255.255', '1.2.3.4', '01.2.3.4', '1.2.3', '1.2.3.4.', '.1.2.3.4', '1..2.3', '256.0.0.1',
+    '1.2.3.04', '1.2.3.4 ', '1.2.3.-4', '192.168.0.1', '1.2.3.4.5', '00.0.0.0', '0.0.0.00', '999.1.1.1', ''];
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const alphabet = '0123456789.0123456789.25';
+  const random = Array.from({ length: 20000 }, () =>
+    Array.from({ length: 1 + Math.floor(rand() * 16) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join(''));
+  for (const s of [...fixed, ...random]) assert.equal(isIPv4(s), netIsIPv4(s), JSON.stringify(s));
 });
 
 test('hostname rule: IPs to IPs, names to domains, junk to neither', () => {

@@ -32,6 +32,40 @@ export type IndicatorField = (typeof INDICATOR_FIELDS)[number];
 
 const enum Slot { Ip, Domain, Sha1, Md5, Account, Instance, Arn, Tag }
 
+/**
+ * Dotted-quad IPv4 exactly as node:net isIPv4 accepts it (no leading zeros,
+ * each part 0–255), without its regular expression: this runs for most
+ * fields of most records.
+ */
+export function isIPv4(s: string): boolean {
+  const len = s.length;
+  if (len < 7 || len > 15) return false;
+  let parts = 0;
+  let i = 0;
+  while (i < len) {
+    const start = i;
+    let n = 0;
+    while (i < len) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+      i++;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 3 || n > 255 || (digits > 1 && s.charCodeAt(start) === 48)) return false;
+    parts++;
+    if (i === len) break;
+    if (s.charCodeAt(i) !== 46 || parts === 4) return false;
+    i++;
+  }
+  return parts === 4 && s.charCodeAt(len - 1) !== 46;
+}
+
+/** Any IP address node:net accepts; IPv6 as written (not re-compressed). */
+export function isIpAddress(s: string): boolean {
+  return isIPv4(s) || (s.indexOf(':') >= 0 && isIP(s) === 6);
+}
+
 export function isAccountId(s: string): boolean {
   if (s.length !== 12) return false;
   for (let i = 0; i < 12; i++) {
@@ -123,19 +157,19 @@ export class IndicatorCollector {
 
   addIp(value: string): void {
     const v = trimmed(value);
-    if (isIP(v) !== 0) this.add(Slot.Ip, v);
+    if (isIpAddress(v)) this.add(Slot.Ip, v);
   }
 
   addDomain(value: string): void {
     const v = trimmed(value);
-    if (isDomainName(v) && isIP(v) === 0) this.add(Slot.Domain, v);
+    if (isDomainName(v) && !isIpAddress(v)) this.add(Slot.Domain, v);
   }
 
   /** The hostname rule: an IP is an IP, anything else host-like is a domain. */
   addHostname(value: string): void {
     const v = trimmed(value);
     if (v.length === 0) return;
-    if (isIP(v) !== 0) this.add(Slot.Ip, v);
+    if (isIpAddress(v)) this.add(Slot.Ip, v);
     else if (isDomainName(v)) this.add(Slot.Domain, v);
   }
 
