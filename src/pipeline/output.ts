@@ -8,6 +8,11 @@ import type { Writable } from 'node:stream';
 
 const BATCH_BYTES = 1 << 20;
 
+/** Buffer's own UTF-8 encoder, without Buffer#write's argument juggling (9 % of a VPC run). */
+interface Utf8Writable {
+  utf8Write(text: string, offset: number): number;
+}
+
 export class BatchedWriter {
   private buf: Buffer;
   private used = 0;
@@ -26,7 +31,7 @@ export class BatchedWriter {
         return;
       }
     }
-    this.used += this.buf.write(text, this.used);
+    this.used += (this.buf as unknown as Utf8Writable).utf8Write(text, this.used);
   }
 
   get full(): boolean {
