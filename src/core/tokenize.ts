@@ -117,6 +117,15 @@ export class QuotedFields {
   }
 }
 
+/**
+ * The error for a line whose quote is never closed, naming the field it fell
+ * in by position and where the quote opened (1-based character).
+ */
+export function unterminatedMessage(fields: QuotedFields, fieldName: string): string {
+  const at = fields.starts[fields.unterminated]! + 1;
+  return `the line ends inside a quoted field: the quote opened at character ${at} (field ${fieldName} by position) is never closed`;
+}
+
 /** Convenience form: the field values of one line as a fresh array (an unterminated field is its text after the quote). */
 export function splitQuotedFields(line: string): string[] {
   const fields = new QuotedFields().split(line);
