@@ -2,10 +2,12 @@
 // and a line here (test/registry.test.ts checks every entry).
 import type { LogTypeDescriptor } from './types.js';
 import { alb } from './alb.js';
+import { s3ServerAccess } from './s3_server_access.js';
 import { vpcFlow } from './vpc_flow.js';
 
 export const LOG_TYPES: readonly LogTypeDescriptor[] = [
   alb,
+  s3ServerAccess,
   vpcFlow,
 ];
 
