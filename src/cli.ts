@@ -1,6 +1,7 @@
 // The command line: parses options and wires streams; all the work is in
 // the pipeline. Usage errors exit 2 with one line (OUTPUT.md).
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { LOG_TYPES, LOG_TYPE_NAMES, findLogType } from './logtypes/index.js';
@@ -24,6 +25,7 @@ const normalizeOptions = z.object({
   errors: z.string().min(1).optional(),
   quiet: z.boolean().default(false),
   vpcFormat: z.string().optional(),
+  jobs: z.coerce.number().int().min(1, 'must be at least 1').max(256, 'must be at most 256').default(availableParallelism()),
   detect: z.enum(['input', 'per-line'], { message: 'must be input or per-line' }).default('input'),
   maxLineBytes: z.coerce.number().int().min(1024, 'must be at least 1024').max(1 << 29, 'must be at most 536870912').default(DEFAULT_MAX_LINE_BYTES),
 });
@@ -54,6 +56,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('-t, --type <LogType>', `the log type (${LOG_TYPE_NAMES.join(', ')})`))
     .option('-e, --errors <file>', 'write error reports to this file as NDJSON instead of stderr')
     .option('-q, --quiet', 'no summary and no notices on stderr')
+    .option('-j, --jobs <n>', `inputs normalized at once on worker threads (default: the number of cores, ${availableParallelism()} here); stdout keeps the input order`)
     .option('--detect <mode>', 'without --type: decide the type per input from its first records (input, the default) or line by line for mixed streams (per-line)')
     .option('--vpc-format <fields>', 'AWS.VPCFlow field list for input without a header line, e.g. "version srcaddr dstaddr" or "${srcaddr} ${dstaddr}"')
     .option('--max-line-bytes <n>', `longest line accepted in a text format (default ${DEFAULT_MAX_LINE_BYTES})`)
@@ -84,6 +87,7 @@ Examples:
         ...(opts.errors !== undefined ? { errorsFile: opts.errors } : {}),
         quiet: opts.quiet,
         maxLineChars: opts.maxLineBytes,
+        jobs: opts.jobs,
         stdout: process.stdout,
         stderr: process.stderr,
       }));

@@ -22,6 +22,11 @@ export interface ErrorSink {
   notice(file: string, message: string): void;
 }
 
+/** An ErrorSink the pipeline may ask to write out what it has gathered, between chunks. */
+export interface ReportSink extends ErrorSink {
+  flushIfFull(): Promise<void>;
+}
+
 export const NOWHERE: OutputSink & ErrorSink = { write() {}, error() {}, notice() {} };
 
 /** Turns parser callbacks into output lines, error reports and counts. */

@@ -6,9 +6,9 @@ import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { InputError, readInput, type InputInfo } from './input.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { detectFromSample, SAMPLE_BYTES } from './detect.js';
-import { RecordProcessor, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult } from './normalize.js';
+import { RecordProcessor, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type ReportSink } from './normalize.js';
 import type { BatchedWriter } from './output.js';
-import type { Counts, Reporter } from './report.js';
+import type { Counts } from './report.js';
 
 export type DetectMode = 'input' | 'per-line';
 
@@ -130,7 +130,7 @@ export async function processInput(
   settings: InputSettings,
   standard: StandardFields,
   out: BatchedWriter,
-  reporter: Reporter,
+  reporter: ReportSink,
 ): Promise<ProcessedInput> {
   const info: InputInfo = { gzip: false, bytesRead: 0 };
   const source = readInput(file, info);

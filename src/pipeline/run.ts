@@ -6,7 +6,8 @@ import type { Writable } from 'node:stream';
 import { StandardFields } from '../core/standard.js';
 import { addCounts, emptyCounts } from './normalize.js';
 import { BatchedWriter } from './output.js';
-import { processInput, type InputSettings } from './process_input.js';
+import { processInParallel } from './parallel.js';
+import { processInput, type InputSettings, type ProcessedInput } from './process_input.js';
 import { Reporter, type TypeTotals } from './report.js';
 
 export const EXIT_OK = 0;
@@ -19,6 +20,8 @@ export interface RunOptions extends InputSettings {
   quiet: boolean;
   stdout: Writable;
   stderr: Writable;
+  /** Inputs normalized at once on worker threads (1: all in this thread). */
+  jobs: number;
   standard?: StandardFields;
 }
 
@@ -55,8 +58,7 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   const out = new BatchedWriter(opts.stdout);
   const totals: TypeTotals = new Map();
   let unreadableInputs = 0;
-  for (const file of inputs) {
-    const result = await processInput(file, opts, standard, out, reporter);
+  const onResult = (file: string, result: ProcessedInput) => {
     for (const [type, counts] of result.counts) {
       let t = totals.get(type);
       if (t === undefined) totals.set(type, (t = { ...emptyCounts(), files: 0 }));
@@ -68,6 +70,12 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       unreadableInputs++;
       reporter.inputProblem(file, result.problem);
     }
+  };
+  // stdin cannot be handed to a worker thread: a run that reads it stays in this thread.
+  if (opts.jobs > 1 && inputs.length > 1 && !inputs.includes('-')) {
+    await processInParallel(inputs, opts, opts.jobs, opts.stdout, reporter, onResult);
+  } else {
+    for (const file of inputs) onResult(file, await processInput(file, opts, standard, out, reporter));
   }
   await out.flush();
   await reporter.close();

@@ -1,0 +1,99 @@
+// A worker thread of `--jobs N`: normalizes the inputs the main thread
+// sends it, one at a time. Output goes back in batches with flow control
+// (at most MAX_IN_FLIGHT unacknowledged batches), so a worker whose output
+// must wait its turn (stdout keeps input order) stops reading instead of
+// filling memory.
+import { parentPort } from 'node:worker_threads';
+import { Writable } from 'node:stream';
+import type { ErrorReport } from '../core/errors.js';
+import { StandardFields } from '../core/standard.js';
+import { LOG_TYPES, findLogType } from '../logtypes/index.js';
+import type { ParserOptions } from '../logtypes/types.js';
+import type { ReportSink } from './normalize.js';
+import { BatchedWriter } from './output.js';
+import { processInput, type DetectMode, type ProcessedInput } from './process_input.js';
+
+export const MAX_IN_FLIGHT = 4;
+
+/** What the main thread sends: one input to normalize, or an acknowledgement of a data batch. */
+export type MainMessage =
+  | {
+    kind: 'job';
+    index: number;
+    file: string;
+    logType?: string;
+    detect: DetectMode;
+    parserOptions: ParserOptions;
+    maxLineChars: number;
+  }
+  | { kind: 'ack' };
+
+export type JobRequest = Extract<MainMessage, { kind: 'job' }>;
+
+/** What a worker sends back. */
+export type WorkerMessage =
+  | { kind: 'data'; index: number; chunk: Uint8Array }
+  | { kind: 'errors'; index: number; reports: ErrorReport[] }
+  | { kind: 'notice'; index: number; file: string; message: string }
+  | { kind: 'done'; index: number; result: ProcessedInput };
+
+/** Sends error reports and notices to the main thread, which owns stderr and --errors. */
+class PortReporter implements ReportSink {
+  private pending: ErrorReport[] = [];
+  constructor(private readonly send: (m: WorkerMessage) => void, private readonly index: number) {}
+  error(report: ErrorReport): void {
+    this.pending.push(report);
+  }
+  notice(file: string, message: string): void {
+    this.send({ kind: 'notice', index: this.index, file, message });
+  }
+  async flushIfFull(): Promise<void> {
+    if (this.pending.length === 0) return;
+    this.send({ kind: 'errors', index: this.index, reports: this.pending });
+    this.pending = [];
+  }
+}
+
+function serve(port: NonNullable<typeof parentPort>): void {
+  const send = (m: WorkerMessage) => port.postMessage(m);
+  const standard = new StandardFields();
+  let inFlight = 0;
+  let resume: (() => void) | undefined;
+
+  const runJob = async (job: JobRequest): Promise<void> => {
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        send({ kind: 'data', index: job.index, chunk });
+        if (++inFlight < MAX_IN_FLIGHT) callback();
+        else resume = () => callback();
+      },
+    });
+    const reporter = new PortReporter(send, job.index);
+    const writer = new BatchedWriter(out);
+    const logType = job.logType === undefined ? undefined : findLogType(job.logType);
+    const result = await processInput(job.file, {
+      ...(logType !== undefined ? { logType } : {}),
+      detect: job.detect,
+      candidates: LOG_TYPES,
+      parserOptions: job.parserOptions,
+      maxLineChars: job.maxLineChars,
+    }, standard, writer, reporter);
+    await writer.flush();
+    await reporter.flushIfFull();
+    await new Promise<void>((resolve) => out.end(resolve));
+    send({ kind: 'done', index: job.index, result });
+  };
+
+  port.on('message', (msg: MainMessage) => {
+    if (msg.kind === 'ack') {
+      inFlight--;
+      const r = resume;
+      resume = undefined;
+      r?.();
+      return;
+    }
+    void runJob(msg);
+  });
+}
+
+if (parentPort !== null) serve(parentPort);
