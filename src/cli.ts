@@ -3,11 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
-import { z } from 'zod';
 import { LOG_TYPES, LOG_TYPE_NAMES, findLogType } from './logtypes/index.js';
 import { parseVpcFormat } from './logtypes/vpc_flow.js';
 import type { ParserOptions } from './logtypes/types.js';
-import { detectInput } from './pipeline/process_input.js';
+import { detectInput, type DetectMode } from './pipeline/process_input.js';
 import { EXIT_USAGE, findUnreadable, runNormalize } from './pipeline/run.js';
 import { schemaPath } from './pipeline/validate.js';
 
@@ -20,15 +19,30 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-const normalizeOptions = z.object({
-  type: z.string().optional(),
-  errors: z.string().min(1).optional(),
-  quiet: z.boolean().default(false),
-  vpcFormat: z.string().optional(),
-  jobs: z.coerce.number().int().min(1, 'must be at least 1').max(256, 'must be at most 256').default(availableParallelism()),
-  detect: z.enum(['input', 'per-line'], { message: 'must be input or per-line' }).default('input'),
-  maxLineBytes: z.coerce.number().int().min(1024, 'must be at least 1024').max(1 << 29, 'must be at most 536870912').default(DEFAULT_MAX_LINE_BYTES),
-});
+// Option values are checked by hand: a schema library cost ~100 ms of
+// start-up for five options, paid on every run of a shell tool.
+function integerOption(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`${name}: must be an integer from ${min} to ${max}, not ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+function detectMode(value: string): DetectMode {
+  if (value !== 'input' && value !== 'per-line') throw new UsageError(`--detect: must be input or per-line, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+interface NormalizeOptions {
+  type?: string;
+  errors?: string;
+  quiet?: boolean;
+  jobs: number;
+  detect?: DetectMode;
+  vpcFormat?: string;
+  maxLineBytes: number;
+}
 
 function parserOptions(vpcFormat: string | undefined): ParserOptions {
   if (vpcFormat === undefined) return {};
@@ -56,10 +70,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('-t, --type <LogType>', `the log type (${LOG_TYPE_NAMES.join(', ')})`))
     .option('-e, --errors <file>', 'write error reports to this file as NDJSON instead of stderr')
     .option('-q, --quiet', 'no summary and no notices on stderr')
-    .option('-j, --jobs <n>', `inputs normalized at once on worker threads (default: the number of cores, ${availableParallelism()} here); stdout keeps the input order`)
-    .option('--detect <mode>', 'without --type: decide the type per input from its first records (input, the default) or line by line for mixed streams (per-line)')
+    .option('-j, --jobs <n>', 'inputs normalized at once on worker threads; stdout keeps the input order (default: the number of cores)', integerOption('--jobs', 1, 256), availableParallelism())
+    .option('--detect <mode>', 'without --type: decide the type per input from its first records (input, the default) or line by line for mixed streams (per-line)', detectMode)
     .option('--vpc-format <fields>', 'AWS.VPCFlow field list for input without a header line, e.g. "version srcaddr dstaddr" or "${srcaddr} ${dstaddr}"')
-    .option('--max-line-bytes <n>', `longest line accepted in a text format (default ${DEFAULT_MAX_LINE_BYTES})`)
+    .option('--max-line-bytes <n>', 'longest line accepted in a text format', integerOption('--max-line-bytes', 1024, 1 << 29), DEFAULT_MAX_LINE_BYTES)
     .addHelpText('after', `
 Examples:
   awslogs normalize --type AWS.VPCFlow flow.log.gz
@@ -68,24 +82,18 @@ Examples:
   awslogs normalize --detect per-line mixed.log
   awslogs normalize --type AWS.VPCFlow --vpc-format '\${srcaddr} \${dstaddr} \${action}' cwl-export.log
   awslogs normalize --type AWS.VPCFlow --errors bad.ndjson *.log.gz > flows.ndjson`)
-    .action(async (files: string[], raw: Record<string, unknown>) => {
-      const parsed = normalizeOptions.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new UsageError(`--${String(issue.path[0]).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: ${issue.message}`);
-      }
-      const opts = parsed.data;
+    .action(async (files: string[], opts: NormalizeOptions) => {
       const logType = opts.type === undefined ? undefined : findLogType(opts.type);
       if (opts.type !== undefined && logType === undefined) throw new UsageError(unknownTypeMessage(opts.type));
-      if (logType !== undefined && raw.detect !== undefined) throw new UsageError('--detect and --type exclude each other');
+      if (logType !== undefined && opts.detect !== undefined) throw new UsageError('--detect and --type exclude each other');
       setExit(await runNormalize({
         inputs: files,
         ...(logType !== undefined ? { logType } : {}),
-        detect: opts.detect,
+        detect: opts.detect ?? 'input',
         candidates: LOG_TYPES,
         parserOptions: parserOptions(opts.vpcFormat),
         ...(opts.errors !== undefined ? { errorsFile: opts.errors } : {}),
-        quiet: opts.quiet,
+        quiet: opts.quiet === true,
         maxLineChars: opts.maxLineBytes,
         jobs: opts.jobs,
         stdout: process.stdout,

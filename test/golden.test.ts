@@ -4,7 +4,7 @@
 // (`errors.ndjson`). `args.json` may add CLI arguments, feed the input on
 // stdin, or name the expected exit status.
 // UPDATE_GOLDEN=1 npm test rewrites the expectations: review the diff.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,8 @@ function readLines(path: string): string[] {
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0) : [];
 }
 
+// Each case is its own process: run a few at once.
+describe('golden files', { concurrency: 4 }, () => {
 for (const logType of readdirSync(GOLDEN).sort()) {
   for (const name of readdirSync(join(GOLDEN, logType)).sort()) {
     const dir = join(GOLDEN, logType, name);
@@ -65,3 +67,4 @@ for (const logType of readdirSync(GOLDEN).sort()) {
     });
   }
 }
+});

@@ -53,5 +53,5 @@ test('--jobs 2 under | head -1 ends quietly with status 0', () => {
 test('--jobs must be a positive integer', async () => {
   const r = await runCli(['normalize', '--jobs', '0', 'samples/AWS.VPCFlow.log']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--jobs: must be at least 1/);
+  assert.match(r.stderr, /--jobs: must be an integer from 1 to 256/);
 });
