@@ -1,13 +1,17 @@
 // The command line: parses options and wires streams; all the work is in
 // the pipeline. Usage errors exit 2 with one line (OUTPUT.md).
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { formatUnixMillis, normalizeRFC3339 } from './core/timestamp.js';
+import { canonicalIp } from './pipeline/normalize.js';
+import { Terminal } from './pipeline/terminal.js';
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_TYPES, LOG_TYPE_NAMES, findLogType } from './logtypes/index.js';
 import { parseVpcFormat } from './logtypes/vpc_flow.js';
 import type { ParserOptions } from './logtypes/types.js';
 import { detectInput, type DetectMode } from './pipeline/process_input.js';
-import { EXIT_USAGE, findUnreadable, runNormalize } from './pipeline/run.js';
+import { EXIT_USAGE, findUnreadable, runNormalize, temporaryOutputs } from './pipeline/run.js';
 import { schemaPath } from './pipeline/validate.js';
 
 const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
@@ -34,7 +38,47 @@ function detectMode(value: string): DetectMode {
   return value;
 }
 
+const RELATIVE_UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
+
+/**
+ * --since/--until: RFC3339, a date (`2024-01-31`: its start for --since, its
+ * end for --until), or a time relative to now (`90m`, `2h`, `7d`).
+ */
+export function timeBound(name: string, edge: 'start' | 'end', now = Date.now()): (value: string) => string {
+  return (value) => {
+    const relative = /^(\d{1,9})([smhdw])$/.exec(value);
+    if (relative !== null) {
+      const t = formatUnixMillis(now - Number(relative[1]) * RELATIVE_UNITS[relative[2]!]!);
+      if (t !== undefined) return t;
+    }
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      const t = normalizeRFC3339(`${value}T00:00:00Z`);
+      if (t !== undefined) return edge === 'start' ? t : t.slice(0, 11) + '23:59:59.999999999Z';
+    }
+    const t = normalizeRFC3339(value);
+    if (t !== undefined) return t;
+    throw new UsageError(`${name}: expected RFC3339 (2024-01-31T12:00:00Z), a date (2024-01-31) or a relative time (30m, 2h, 7d), not ${JSON.stringify(value)}`);
+  };
+}
+
+function ipOption(value: string, previous: string[] = []): string[] {
+  if (isIP(value) === 0) throw new UsageError(`--filter-ip: ${JSON.stringify(value)} is not an IP address`);
+  return [...previous, value];
+}
+
+function summaryFormat(value: string): 'text' | 'json' {
+  if (value !== 'text' && value !== 'json') throw new UsageError(`--summary: must be text or json, not ${JSON.stringify(value)}`);
+  return value;
+}
+
 interface NormalizeOptions {
+  outDir?: string;
+  gzip?: boolean;
+  skipExisting?: boolean;
+  summary: 'text' | 'json';
+  since?: string;
+  until?: string;
+  filterIp?: string[];
   type?: string;
   errors?: string;
   quiet?: boolean;
@@ -69,7 +113,14 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('[files...]', 'input files, gzip or plain; - or nothing reads stdin')
     .addOption(new Option('-t, --type <LogType>', `the log type (${LOG_TYPE_NAMES.join(', ')})`))
     .option('-e, --errors <file>', 'write error reports to this file as NDJSON instead of stderr')
-    .option('-q, --quiet', 'no summary and no notices on stderr')
+    .option('-q, --quiet', 'no summary, notices or progress on stderr (errors are still reported)')
+    .option('-o, --out-dir <dir>', 'write one .ndjson file per input under <dir>, mirroring the input paths, instead of stdout')
+    .option('-z, --gzip', 'with --out-dir: write .ndjson.gz files')
+    .option('--skip-existing', 'with --out-dir: leave inputs whose output already exists (resume a run)')
+    .option('--since <time>', 'only records whose p_event_time is at or after <time> (RFC3339, 2024-01-31, or 2h/7d ago)', timeBound('--since', 'start'))
+    .option('--until <time>', 'only records whose p_event_time is at or before <time>', timeBound('--until', 'end'))
+    .option('--filter-ip <addr>', 'only records with this address in p_any_ip_addresses (repeat for any of several)', ipOption)
+    .option('--summary <format>', 'the end-of-run summary on stderr as text or as one JSON object (json)', summaryFormat, 'text')
     .option('-j, --jobs <n>', 'inputs normalized at once on worker threads; stdout keeps the input order (default: the number of cores)', integerOption('--jobs', 1, 256), availableParallelism())
     .option('--detect <mode>', 'without --type: decide the type per input from its first records (input, the default) or line by line for mixed streams (per-line)', detectMode)
     .option('--vpc-format <fields>', 'AWS.VPCFlow field list for input without a header line, e.g. "version srcaddr dstaddr" or "${srcaddr} ${dstaddr}"')
@@ -86,6 +137,19 @@ Examples:
       const logType = opts.type === undefined ? undefined : findLogType(opts.type);
       if (opts.type !== undefined && logType === undefined) throw new UsageError(unknownTypeMessage(opts.type));
       if (logType !== undefined && opts.detect !== undefined) throw new UsageError('--detect and --type exclude each other');
+      if (opts.outDir === undefined && (opts.gzip === true || opts.skipExisting === true)) {
+        throw new UsageError(`${opts.gzip === true ? '--gzip' : '--skip-existing'} needs --out-dir`);
+      }
+      if (opts.since !== undefined && opts.until !== undefined && opts.since > opts.until) {
+        throw new UsageError('--since is later than --until: no record could match');
+      }
+      const filter = opts.since !== undefined || opts.until !== undefined || opts.filterIp !== undefined
+        ? {
+          ...(opts.since !== undefined ? { since: opts.since } : {}),
+          ...(opts.until !== undefined ? { until: opts.until } : {}),
+          ...(opts.filterIp !== undefined ? { ips: new Set(opts.filterIp.map(canonicalIp)) } : {}),
+        }
+        : undefined;
       setExit(await runNormalize({
         inputs: files,
         ...(logType !== undefined ? { logType } : {}),
@@ -96,8 +160,13 @@ Examples:
         quiet: opts.quiet === true,
         maxLineChars: opts.maxLineBytes,
         jobs: opts.jobs,
+        ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
+        gzip: opts.gzip === true,
+        skipExisting: opts.skipExisting === true,
+        summary: opts.summary,
+        ...(filter !== undefined ? { filter } : {}),
         stdout: process.stdout,
-        stderr: process.stderr,
+        terminal: new Terminal(process.stderr),
       }));
     });
 
@@ -152,6 +221,17 @@ Examples:
 }
 
 /** A closed stdout (`| head`) ends the program quietly with status 0. */
+/** Ctrl-C: no half output file is left behind; 130 as shells expect. */
+function cleanUpOnInterrupt(): void {
+  const stop = (signal: NodeJS.Signals) => {
+    for (const temp of temporaryOutputs) rmSync(temp, { force: true });
+    process.stderr.write(`\nawslogs: interrupted (${signal}); no partial output files left\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 function exitQuietlyOnClosedStdout(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0);
@@ -162,6 +242,7 @@ function exitQuietlyOnClosedStdout(): void {
 
 export async function main(argv: readonly string[]): Promise<number> {
   exitQuietlyOnClosedStdout();
+  cleanUpOnInterrupt();
   let code = 0;
   const program = buildProgram((c) => { code = c; });
   try {

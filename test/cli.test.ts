@@ -101,7 +101,7 @@ test('usage errors exit 2: unknown option, --type with --detect, bad --detect, b
 test('a missing file exits 2 with one clear line and no output', async () => {
   const r = await runCli(['normalize', '--type', 'AWS.VPCFlow', 'samples/AWS.VPCFlow.log', 'nope/missing.log']);
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, 'awslogs: nope/missing.log: no such file\n');
+  assert.equal(r.stderr, 'awslogs: nope/missing.log: no such file or directory\n');
   assert.equal(r.stdout, '');
 });
 

@@ -27,6 +27,41 @@ export interface ReportSink extends ErrorSink {
   flushIfFull(): Promise<void>;
 }
 
+/**
+ * --since/--until/--filter-ip, applied to normalized records. Records
+ * outside are counted as skipped (and filtered), never as errors.
+ */
+export interface RecordFilter {
+  /** Inclusive bounds on p_event_time, in the nine-digit form (string order is time order). */
+  since?: string;
+  until?: string;
+  /** Keep records whose p_any_ip_addresses hold one of these (canonical form). */
+  ips?: ReadonlySet<string>;
+}
+
+/** One spelling per address, so `2001:db8::1` matches `2001:0db8:0:0:0:0:0:1`. */
+export function canonicalIp(ip: string): string {
+  if (ip.indexOf(':') < 0) return ip;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return ip.toLowerCase();
+  }
+}
+
+function passes(filter: RecordFilter, fields: Fields): boolean {
+  const t = fields.p_event_time as string;
+  if (filter.since !== undefined && t < filter.since) return false;
+  if (filter.until !== undefined && t > filter.until) return false;
+  if (filter.ips !== undefined) {
+    const ips = fields.p_any_ip_addresses;
+    if (!Array.isArray(ips)) return false;
+    for (const ip of ips as string[]) if (filter.ips.has(canonicalIp(ip))) return true;
+    return false;
+  }
+  return true;
+}
+
 export const NOWHERE: OutputSink & ErrorSink = { write() {}, error() {}, notice() {} };
 
 /** Turns parser callbacks into output lines, error reports and counts. */
@@ -50,6 +85,7 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     private readonly standard: StandardFields,
     private readonly out: OutputSink,
     private readonly errors: ErrorSink,
+    private readonly filter?: RecordFilter,
   ) {
     this.parser = logType.createParser(parserOptions);
     this.validate = validatorFor(logType.name);
@@ -112,6 +148,12 @@ export class RecordProcessor implements ParseSink, RecordHandler {
       return this.error(problem);
     }
     if (this.attempting && this.attemptFailure !== undefined) return;
+    if (this.filter !== undefined && !passes(this.filter, fields)) {
+      this.counts.read++;
+      this.counts.skipped++;
+      this.counts.filtered++;
+      return;
+    }
     this.out.write(JSON.stringify(fields) + '\n');
     this.counts.read++;
     this.counts.written++;
@@ -193,6 +235,7 @@ export function addCounts(into: Counts, c: Counts): void {
   into.written += c.written;
   into.failed += c.failed;
   into.skipped += c.skipped;
+  into.filtered += c.filtered;
 }
 
 export { emptyCounts, readInput };

@@ -3,8 +3,27 @@
 // string and encoding it at flush cost 2.5–4 µs); a full buffer is handed to
 // the stream, and when the destination is full the producer waits for
 // 'drain' before it reads more input.
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+
+/** Resolves on 'drain'; rejects when the stream fails or closes first (a full disk must not hang the run). */
+export function waitForDrain(stream: Writable): Promise<void> {
+  if (stream.destroyed) return Promise.reject(stream.errored ?? new Error('the output was closed'));
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      stream.off('drain', onDrain);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onError = (err: Error) => done(err);
+    const onClose = () => done(stream.errored ?? new Error('the output was closed'));
+    stream.on('drain', onDrain);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
+}
 
 const BATCH_BYTES = 1 << 20;
 
@@ -48,7 +67,7 @@ export class BatchedWriter {
   }
 
   async flush(): Promise<void> {
-    if (!this.handOff()) await once(this.stream, 'drain');
+    if (!this.handOff()) await waitForDrain(this.stream);
   }
 
   async flushIfFull(): Promise<void> {

@@ -1,13 +1,15 @@
-// `--jobs N`: several inputs normalized at once on worker threads, with the
-// output on stdout in input order (file by file), so results do not depend
-// on N. The file whose turn it is streams straight through; later files
-// buffer up to BUDGET_BYTES each, then their worker waits (its batches are
-// not acknowledged), so memory stays bounded.
+// `--jobs N`: several inputs normalized at once on worker threads. On stdout
+// the output keeps input order (file by file), so results do not depend on
+// N: the file whose turn it is streams straight through; later files buffer
+// up to BUDGET_BYTES each, then their worker waits (its batches are not
+// acknowledged), so memory stays bounded. With --out-dir each worker writes
+// its own files.
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { ErrorReport } from '../core/errors.js';
 import type { ErrorSink } from './normalize.js';
-import type { InputSettings, ProcessedInput } from './process_input.js';
+import type { InputHooks, InputSettings, ProcessedInput } from './process_input.js';
+import type { Job } from './run.js';
 import type { JobRequest, MainMessage, WorkerMessage } from './worker.js';
 
 const BUDGET_BYTES = 16 * 1024 * 1024;
@@ -22,15 +24,21 @@ interface Pending {
   result?: ProcessedInput;
 }
 
+export interface ParallelSettings extends InputSettings {
+  gzip: boolean;
+  skipExisting: boolean;
+}
+
 export async function processInParallel(
-  inputs: readonly string[],
-  settings: InputSettings,
-  jobs: number,
+  jobs: readonly Job[],
+  settings: ParallelSettings,
+  threads: number,
   stdout: Writable,
   reporter: ErrorSink,
-  onResult: (file: string, result: ProcessedInput) => void,
+  hooks: InputHooks,
+  onResult: (job: Job, result: ProcessedInput) => void,
 ): Promise<void> {
-  const pending: Pending[] = inputs.map(() => ({ chunks: [], bytes: 0, heldAcks: [], reports: [], notices: [] }));
+  const pending: Pending[] = jobs.map(() => ({ chunks: [], bytes: 0, heldAcks: [], reports: [], notices: [] }));
   const workers: Worker[] = [];
   let head = 0;
   let next = 0;
@@ -42,24 +50,29 @@ export async function processInParallel(
   };
 
   const startJob = (w: Worker) => {
-    if (next >= inputs.length) return;
-    const job: JobRequest = {
+    if (next >= jobs.length) return;
+    const job = jobs[next]!;
+    const request: JobRequest = {
       kind: 'job',
       index: next,
-      file: inputs[next]!,
+      file: job.input.path,
+      ...(job.output !== undefined ? { output: job.output } : {}),
+      gzip: settings.gzip,
+      skipExisting: settings.skipExisting,
       ...(settings.logType !== undefined ? { logType: settings.logType.name } : {}),
       detect: settings.detect,
       parserOptions: settings.parserOptions,
       maxLineChars: settings.maxLineChars,
+      ...(settings.filter !== undefined ? { filter: settings.filter } : {}),
     };
     next++;
-    w.postMessage(job);
+    w.postMessage(request);
   };
 
   await new Promise<void>((resolve, reject) => {
     /** Writes out everything the files at the head have finished, in order. */
     const advance = () => {
-      while (head < inputs.length) {
+      while (head < jobs.length) {
         const p = pending[head]!;
         for (const r of p.reports.splice(0)) reporter.error(r);
         for (const [file, message] of p.notices.splice(0)) reporter.notice(file, message);
@@ -67,13 +80,15 @@ export async function processInParallel(
         p.bytes = 0;
         for (const w of p.heldAcks.splice(0)) ack(w);
         if (p.result === undefined) return;
-        onResult(inputs[head]!, p.result);
+        onResult(jobs[head]!, p.result);
         head++;
       }
       resolve();
     };
 
     const onMessage = (w: Worker, msg: WorkerMessage) => {
+      if (msg.kind === 'progress') return hooks.progress?.(msg.bytes);
+      if (msg.kind === 'temporary') return hooks.temporary?.(msg.path, msg.exists);
       const p = pending[msg.index]!;
       const atHead = msg.index === head;
       switch (msg.kind) {
@@ -102,7 +117,7 @@ export async function processInParallel(
       }
     };
 
-    const count = Math.min(jobs, inputs.length);
+    const count = Math.min(threads, jobs.length);
     for (let i = 0; i < count; i++) {
       const w = new Worker(new URL('./worker.js', import.meta.url));
       w.on('message', (msg: WorkerMessage) => onMessage(w, msg));

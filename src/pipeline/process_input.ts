@@ -6,7 +6,7 @@ import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { InputError, readInput, type InputInfo } from './input.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { detectFromSample, SAMPLE_BYTES } from './detect.js';
-import { RecordProcessor, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type ReportSink } from './normalize.js';
+import { RecordProcessor, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
 import type { BatchedWriter } from './output.js';
 import type { Counts } from './report.js';
 
@@ -21,6 +21,17 @@ export interface InputSettings {
   parserOptions: ParserOptions;
   /** Longest line accepted by line framing (characters). */
   maxLineChars: number;
+  filter?: RecordFilter;
+}
+
+/** Called between chunks: what the run wants to know, or stop, while an input is read. */
+export interface InputHooks {
+  /** An output failure (full disk) stops reading at once. */
+  outputFailure?: () => Error | undefined;
+  /** Input bytes read since the last call (compressed, as on disk). */
+  progress?: (bytes: number) => void;
+  /** A temporary output file appears (true) or goes away (false): removed on an interrupt. */
+  temporary?: (path: string, exists: boolean) => void;
 }
 
 /** The name under which records of no known type are counted. */
@@ -118,6 +129,10 @@ export interface ProcessedInput extends InputResult {
   logType?: string;
   /** Why detection chose nothing. */
   detectionProblem?: string;
+  /** --out-dir: why the output could not be written. */
+  outputProblem?: string;
+  /** --skip-existing: the output was already there, the input was not read. */
+  skippedExisting?: boolean;
 }
 
 /**
@@ -131,16 +146,24 @@ export async function processInput(
   standard: StandardFields,
   out: BatchedWriter,
   reporter: ReportSink,
+  hooks: InputHooks = {},
 ): Promise<ProcessedInput> {
   const info: InputInfo = { gzip: false, bytesRead: 0 };
   const source = readInput(file, info);
+  let reported = 0;
   const afterChunk = async (): Promise<void> => {
+    const failed = hooks.outputFailure?.();
+    if (failed !== undefined) throw failed;
+    if (hooks.progress !== undefined) {
+      hooks.progress(info.bytesRead - reported);
+      reported = info.bytesRead;
+    }
     standard.refreshParseTime();
     if (out.full) await out.flush();
     await reporter.flushIfFull();
   };
   const newProcessor = (type: LogTypeDescriptor) =>
-    new RecordProcessor(file, type, settings.parserOptions, standard, out, reporter);
+    new RecordProcessor(file, type, settings.parserOptions, standard, out, reporter, settings.filter);
 
   if (settings.logType !== undefined) {
     const processor = newProcessor(settings.logType);

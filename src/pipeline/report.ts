@@ -1,25 +1,48 @@
 // Where error reports and notices go: an NDJSON file (--errors), or short
-// human lines on stderr (after the first 20, only a count). Also the
-// per-type summary printed at the end.
+// human lines on stderr (after the first 20, only a count). Also the summary
+// printed at the end, as text or (--summary json) one JSON object.
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Writable } from 'node:stream';
 import type { ErrorReport } from '../core/errors.js';
 import { BatchedWriter } from './output.js';
+import type { Terminal } from './terminal.js';
 
 const STDERR_ERROR_LINES = 20;
 
+/** Per input and per type: read = written + failed + skipped (filtered records are skipped ones). */
 export interface Counts {
   read: number;
   written: number;
   failed: number;
   skipped: number;
+  /** Of the skipped: records outside --since/--until/--filter-ip. */
+  filtered: number;
 }
 
 export function emptyCounts(): Counts {
-  return { read: 0, written: 0, failed: 0, skipped: 0 };
+  return { read: 0, written: 0, failed: 0, skipped: 0, filtered: 0 };
 }
 
 export type TypeTotals = Map<string, Counts & { files: number }>;
+
+export interface InputSummary extends Counts {
+  file: string;
+  logType?: string;
+  /** Why the input could not be read to its end, or its type not detected. */
+  problem?: string;
+  /** --out-dir: the file written (absent when skipped or failed). */
+  output?: string;
+  /** --skip-existing: the output was already there. */
+  skippedExisting?: boolean;
+}
+
+export interface RunSummary {
+  inputs: InputSummary[];
+  types: TypeTotals;
+  /** Files a directory walk passed over on purpose. */
+  skippedFiles: string[];
+  seconds: number;
+  exitStatus: number;
+}
 
 export class Reporter {
   private readonly file: WriteStream | undefined;
@@ -29,7 +52,7 @@ export class Reporter {
   private readonly noticesSeen = new Set<string>();
 
   constructor(
-    private readonly stderr: Writable,
+    private readonly terminal: Terminal,
     errorsPath: string | undefined,
     private readonly quiet: boolean,
   ) {
@@ -57,7 +80,7 @@ export class Reporter {
     if (this.errorsShown < STDERR_ERROR_LINES) {
       this.errorsShown++;
       const type = report.logType !== undefined ? ` ${report.logType}:` : '';
-      this.stderr.write(`awslogs: ${report.file}:${report.line}:${type} ${report.error}\n`);
+      this.terminal.line(`awslogs: ${report.file}:${report.line}:${type} ${this.terminal.paint.red(report.error)}`);
     }
   }
 
@@ -67,12 +90,12 @@ export class Reporter {
     const key = file + '\0' + message;
     if (this.noticesSeen.has(key)) return;
     this.noticesSeen.add(key);
-    this.stderr.write(`awslogs: ${file}: ${message}\n`);
+    this.terminal.line(`awslogs: ${file}: ${this.terminal.paint.yellow(message)}`);
   }
 
-  /** A one-line problem with a whole input (missing file, corrupt gzip). */
+  /** A one-line problem with a whole input (missing file, corrupt gzip, unknown type). */
   inputProblem(file: string, message: string): void {
-    this.stderr.write(`awslogs: ${file}: ${message}\n`);
+    this.terminal.line(`awslogs: ${file}: ${this.terminal.paint.red(message)}`);
   }
 
   async flushIfFull(): Promise<void> {
@@ -82,18 +105,45 @@ export class Reporter {
   async close(): Promise<void> {
     if (this.fileWriter === undefined) {
       const hidden = this.errorsTotal - this.errorsShown;
-      if (hidden > 0) this.stderr.write(`awslogs: … and ${hidden} more errors (use --errors FILE to keep them all)\n`);
+      if (hidden > 0) this.terminal.line(`awslogs: … and ${hidden} more errors (use --errors FILE to keep them all)`);
       return;
     }
     await this.fileWriter.flush();
     await new Promise<void>((resolve, reject) => this.file!.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }
 
-  summary(perType: TypeTotals): void {
+  summaryText(run: RunSummary): void {
     if (this.quiet) return;
-    for (const [type, c] of perType) {
+    const p = this.terminal.paint;
+    for (const [type, c] of run.types) {
       const files = c.files === 1 ? '1 input' : `${c.files} inputs`;
-      this.stderr.write(`awslogs: ${type}: ${files}, ${c.read} records read: ${c.written} written, ${c.failed} failed, ${c.skipped} skipped\n`);
+      const filtered = c.filtered > 0 ? ` (${c.filtered} filtered out)` : '';
+      const failed = c.failed > 0 ? p.red(`${c.failed} failed`) : '0 failed';
+      this.terminal.line(`awslogs: ${p.bold(type)}: ${files}, ${c.read} records read: ${c.written} written, ${failed}, ${c.skipped} skipped${filtered}`);
     }
+    const existing = run.inputs.filter((i) => i.skippedExisting).length;
+    if (existing > 0) this.terminal.line(`awslogs: ${existing} inputs skipped: their output already exists (--skip-existing)`);
+    if (run.skippedFiles.length > 0) this.terminal.line(`awslogs: ${run.skippedFiles.length} files passed over in directories (hidden files, CloudTrail digests)`);
+    if (run.inputs.length > 1) this.terminal.line(`awslogs: ${run.inputs.length} inputs in ${run.seconds.toFixed(1)}s`);
+  }
+
+  /** `--summary json`: one object on stderr, for scripts. */
+  summaryJson(run: RunSummary): void {
+    const total = emptyCounts();
+    for (const c of run.types.values()) {
+      total.read += c.read;
+      total.written += c.written;
+      total.failed += c.failed;
+      total.skipped += c.skipped;
+      total.filtered += c.filtered;
+    }
+    this.terminal.line(JSON.stringify({
+      exitStatus: run.exitStatus,
+      seconds: Math.round(run.seconds * 1000) / 1000,
+      total,
+      types: Object.fromEntries(run.types),
+      inputs: run.inputs,
+      skippedFiles: run.skippedFiles,
+    }));
   }
 }

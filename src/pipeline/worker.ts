@@ -3,15 +3,17 @@
 // (at most MAX_IN_FLIGHT unacknowledged batches), so a worker whose output
 // must wait its turn (stdout keeps input order) stops reading instead of
 // filling memory.
+import { existsSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { Writable } from 'node:stream';
 import type { ErrorReport } from '../core/errors.js';
 import { StandardFields } from '../core/standard.js';
 import { LOG_TYPES, findLogType } from '../logtypes/index.js';
 import type { ParserOptions } from '../logtypes/types.js';
-import type { ReportSink } from './normalize.js';
+import type { RecordFilter, ReportSink } from './normalize.js';
 import { BatchedWriter } from './output.js';
-import { processInput, type DetectMode, type ProcessedInput } from './process_input.js';
+import { OutputError, normalizeToFile } from './outdir.js';
+import { processInput, type DetectMode, type InputHooks, type InputSettings, type ProcessedInput } from './process_input.js';
 
 export const MAX_IN_FLIGHT = 4;
 
@@ -21,10 +23,15 @@ export type MainMessage =
     kind: 'job';
     index: number;
     file: string;
+    /** --out-dir: the file to write instead of sending data back. */
+    output?: string;
+    gzip: boolean;
+    skipExisting: boolean;
     logType?: string;
     detect: DetectMode;
     parserOptions: ParserOptions;
     maxLineChars: number;
+    filter?: RecordFilter;
   }
   | { kind: 'ack' };
 
@@ -35,6 +42,8 @@ export type WorkerMessage =
   | { kind: 'data'; index: number; chunk: Uint8Array }
   | { kind: 'errors'; index: number; reports: ErrorReport[] }
   | { kind: 'notice'; index: number; file: string; message: string }
+  | { kind: 'progress'; bytes: number }
+  | { kind: 'temporary'; path: string; exists: boolean }
   | { kind: 'done'; index: number; result: ProcessedInput };
 
 /** Sends error reports and notices to the main thread, which owns stderr and --errors. */
@@ -69,16 +78,34 @@ function serve(port: NonNullable<typeof parentPort>): void {
       },
     });
     const reporter = new PortReporter(send, job.index);
-    const writer = new BatchedWriter(out);
     const logType = job.logType === undefined ? undefined : findLogType(job.logType);
-    const result = await processInput(job.file, {
+    const settings: InputSettings = {
       ...(logType !== undefined ? { logType } : {}),
       detect: job.detect,
       candidates: LOG_TYPES,
       parserOptions: job.parserOptions,
       maxLineChars: job.maxLineChars,
-    }, standard, writer, reporter);
-    await writer.flush();
+      ...(job.filter !== undefined ? { filter: job.filter } : {}),
+    };
+    const hooks: InputHooks = {
+      progress: (bytes) => send({ kind: 'progress', bytes }),
+      temporary: (path, exists) => send({ kind: 'temporary', path, exists }),
+    };
+    let result: ProcessedInput;
+    if (job.output === undefined) {
+      const writer = new BatchedWriter(out);
+      result = await processInput(job.file, settings, standard, writer, reporter, hooks);
+      await writer.flush();
+    } else if (job.skipExisting && existsSync(job.output)) {
+      result = { counts: new Map(), skippedExisting: true };
+    } else {
+      try {
+        result = await normalizeToFile(job.file, job.output, job.gzip, settings, standard, reporter, hooks);
+      } catch (err) {
+        if (!(err instanceof OutputError)) throw err;
+        result = { counts: new Map(), outputProblem: err.message };
+      }
+    }
     await reporter.flushIfFull();
     await new Promise<void>((resolve) => out.end(resolve));
     send({ kind: 'done', index: job.index, result });
