@@ -1,9 +1,11 @@
 // The registry: one line per log type. Adding a type means adding its file
 // and a line here (test/registry.test.ts checks every entry).
 import type { LogTypeDescriptor } from './types.js';
+import { cloudTrail } from './cloudtrail.js';
 import { vpcFlow } from './vpc_flow.js';
 
 export const LOG_TYPES: readonly LogTypeDescriptor[] = [
+  cloudTrail,
   vpcFlow,
 ];
 
