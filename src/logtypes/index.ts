@@ -2,10 +2,12 @@
 // and a line here (test/registry.test.ts checks every entry).
 import type { LogTypeDescriptor } from './types.js';
 import { cloudTrail } from './cloudtrail.js';
+import { guardDuty } from './guardduty.js';
 import { vpcFlow } from './vpc_flow.js';
 
 export const LOG_TYPES: readonly LogTypeDescriptor[] = [
   cloudTrail,
+  guardDuty,
   vpcFlow,
 ];
 
