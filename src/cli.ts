@@ -51,7 +51,9 @@ Examples:
   awslogs normalize --type AWS.VPCFlow flow.log.gz
   zcat flow.log.gz | awslogs normalize --type AWS.VPCFlow | jq -c 'select(.action == "REJECT")'
   awslogs normalize --type AWS.VPCFlow --vpc-format '\${srcaddr} \${dstaddr} \${action}' cwl-export.log
-  awslogs normalize --type AWS.VPCFlow --errors bad.ndjson *.log.gz > flows.ndjson`)
+  awslogs normalize --type AWS.VPCFlow --errors bad.ndjson *.log.gz > flows.ndjson
+  awslogs normalize --type AWS.CloudTrail AWSLogs/*/CloudTrail/*/2024/05/01/*.json.gz
+  aws guardduty get-findings --detector-id D --finding-ids F | awslogs normalize --type AWS.GuardDuty`)
     .action(async (files: string[], raw: Record<string, unknown>) => {
       const parsed = normalizeOptions.safeParse(raw);
       if (!parsed.success) {
