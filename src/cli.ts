@@ -132,7 +132,9 @@ Examples:
   awslogs normalize AWSLogs/123456789012/vpcflowlogs/us-east-1/2024/01/01/*.log.gz   # type detected
   awslogs normalize --detect per-line mixed.log
   awslogs normalize --type AWS.VPCFlow --vpc-format '\${srcaddr} \${dstaddr} \${action}' cwl-export.log
-  awslogs normalize --type AWS.VPCFlow --errors bad.ndjson *.log.gz > flows.ndjson`)
+  awslogs normalize --type AWS.VPCFlow --errors bad.ndjson *.log.gz > flows.ndjson
+  awslogs normalize --type AWS.CloudTrail AWSLogs/*/CloudTrail/*/2024/05/01/*.json.gz
+  aws guardduty get-findings --detector-id D --finding-ids F | awslogs normalize --type AWS.GuardDuty`)
     .action(async (files: string[], opts: NormalizeOptions) => {
       const logType = opts.type === undefined ? undefined : findLogType(opts.type);
       if (opts.type !== undefined && logType === undefined) throw new UsageError(unknownTypeMessage(opts.type));

@@ -3,12 +3,16 @@
 import type { LogTypeDescriptor } from './types.js';
 import { alb } from './alb.js';
 import { auroraMySQLAudit } from './aurora_mysql_audit.js';
+import { cloudTrail } from './cloudtrail.js';
+import { guardDuty } from './guardduty.js';
 import { s3ServerAccess } from './s3_server_access.js';
 import { vpcFlow } from './vpc_flow.js';
 
 export const LOG_TYPES: readonly LogTypeDescriptor[] = [
   alb,
   auroraMySQLAudit,
+  cloudTrail,
+  guardDuty,
   s3ServerAccess,
   vpcFlow,
 ];

@@ -1,0 +1,103 @@
+// What the JSON log types (CloudTrail, GuardDuty) share: parsing one framed
+// record, unwrapping an EventBridge envelope, required-field checks and
+// timestamp rewriting.
+//
+// Records are the objects JSON.parse made, mutated in place for the few
+// known keys that are rewritten: every other key, its order and its value
+// stay as AWS wrote them. JSON.parse creates `__proto__`, `constructor` and
+// the like as own data properties; nothing here copies keys from one object
+// into another, so input cannot reach any prototype.
+import { quoteValue } from '../core/errors.js';
+import { INDICATOR_FIELDS } from '../core/indicators.js';
+import { isJsonObject } from '../core/jsonwalk.js';
+import { normalizeRFC3339 } from '../core/timestamp.js';
+import type { Fields, ParseSink } from './types.js';
+
+export { isJsonObject };
+
+/** What a value is, for "expected X, found Y" messages. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string': return `the string ${quoteValue(value)}`;
+    case 'number':
+    case 'boolean': return `the ${typeof value} ${String(value)}`;
+    case 'object': return 'an object';
+    default: return 'nothing';
+  }
+}
+
+/** Parses one record; on failure reports it and returns undefined. */
+export function parseJsonObject(text: string, sink: ParseSink, what: string, field?: string): Fields | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    sink.error(`${field === undefined ? '' : `field ${field}: `}invalid JSON: ${(err as Error).message}`);
+    return undefined;
+  }
+  if (!isJsonObject(value)) {
+    sink.error(`${field === undefined ? '' : `field ${field}: `}expected a JSON object (${what}), found ${describeValue(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+/** The `detail` of an EventBridge event (`detail-type` + `detail`), or undefined. */
+export function eventBridgeDetail(doc: Fields): Fields | undefined {
+  if (typeof doc['detail-type'] !== 'string' || !Object.hasOwn(doc, 'detail')) return undefined;
+  const detail = doc.detail;
+  return isJsonObject(detail) ? detail : undefined;
+}
+
+/** An own property (so `constructor` and friends are never read from the prototype). */
+export function own(o: Fields, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** Names (with `prefix`) of the fields that are absent or null. */
+export function missingFields(o: Fields, names: readonly string[], prefix = ''): string[] {
+  const missing: string[] = [];
+  for (const name of names) {
+    const v = own(o, name);
+    if (v === undefined || v === null) missing.push(prefix + name);
+  }
+  return missing;
+}
+
+export function missingMessage(missing: readonly string[]): string {
+  return missing.length === 1 ? `missing required field ${missing[0]}` : `missing required fields: ${missing.join(', ')}`;
+}
+
+/**
+ * Rewrites `o[key]` to the nine-digit RFC3339 form. Returns an error
+ * message (naming `path`) when the value is not an RFC3339 timestamp.
+ */
+export function normalizeTimeField(o: Fields, key: string, path: string): string | undefined {
+  const v = o[key];
+  const normalized = typeof v === 'string' ? normalizeRFC3339(v) : undefined;
+  if (normalized === undefined) return `field ${path}: expected an RFC3339 timestamp, found ${describeValue(v)}`;
+  o[key] = normalized;
+  return undefined;
+}
+
+const STANDARD_FIELDS: readonly string[] = ['p_log_type', 'p_row_id', 'p_event_time', 'p_parse_time', ...INDICATOR_FIELDS];
+
+/**
+ * Removes top-level p_ fields the input already carries (awslogs output fed
+ * back in): they are this tool's to write, and a stale p_any_* list would
+ * otherwise survive next to the fresh ones. Returns whether any was removed.
+ */
+export function dropStandardFields(o: Fields): boolean {
+  let dropped = false;
+  for (const name of STANDARD_FIELDS) {
+    if (Object.hasOwn(o, name)) {
+      delete o[name];
+      dropped = true;
+    }
+  }
+  return dropped;
+}
+
+export const STANDARD_FIELDS_NOTICE = 'input records already carry p_ fields (normalized output read again?); they are replaced';
