@@ -105,7 +105,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     // One line per usage error, as scripts expect.
-    .configureOutput({ outputError: (str, write) => write(`awslogs: ${str.trim().replace(/^error: /, '')} (see awslogs --help)\n`) });
+    .configureOutput({ outputError: (str, write) => write(`awslogs: ${str.trim().replace(/^error: /, '')} (see awslogs --help)\n`) })
+    .addHelpText('after', `
+Examples:
+  awslogs normalize --type AWS.VPCFlow flow.log.gz | jq -c 'select(.action == "REJECT")'
+  awslogs normalize --out-dir normalized/ synced-bucket/          # a whole aws s3 sync tree, types detected
+  awslogs normalize --filter-ip 203.0.113.7 --since 7d synced-bucket/ | jq -c '[.p_event_time, .p_log_type]'
+  awslogs detect downloads/*
+  awslogs types
+  awslogs schema AWS.CloudTrail
+
+Exit status: 0 all records normalized, 1 some records failed (the rest written), 2 usage error or unreadable input/output.`);
 
   program
     .command('normalize')
@@ -204,6 +214,7 @@ Examples:
   program
     .command('types')
     .description('list the supported log types, one per line')
+    .addHelpText('after', '\nExample:\n  awslogs types | cut -f1 -d" "')
     .action(() => {
       const width = Math.max(...LOG_TYPE_NAMES.map((n) => n.length));
       for (const t of LOG_TYPES) process.stdout.write(`${t.name.padEnd(width)}  ${t.description}\n`);

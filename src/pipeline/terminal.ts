@@ -14,7 +14,7 @@ export interface TerminalStream {
 export function colorLevel(stream: TerminalStream, env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
   const force = env.FORCE_COLOR;
-  if (force !== undefined) {
+  if (force !== undefined && force !== '') {
     if (force === '0' || force === 'false') return 0;
     const n = Number(force);
     return n === 2 || n === 3 ? n : 1;
@@ -41,7 +41,7 @@ export class Terminal {
 
   status(text: string): void {
     if (!this.live) return;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || 100) - 1);
     this.stream.write('\r\x1b[2K' + (text.length > width ? text.slice(0, width) : text));
     this.statusShown = true;
   }
