@@ -6,7 +6,7 @@ import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { InputError, readInput, type InputInfo } from './input.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { detectFromSample, SAMPLE_BYTES } from './detect.js';
-import { RecordProcessor, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
+import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
 import type { BatchedWriter } from './output.js';
 import type { Counts } from './report.js';
 
@@ -28,8 +28,8 @@ export interface InputSettings {
 export interface InputHooks {
   /** An output failure (full disk) stops reading at once. */
   outputFailure?: () => Error | undefined;
-  /** Input bytes read since the last call (compressed, as on disk). */
-  progress?: (bytes: number) => void;
+  /** Since the last call: input bytes read (compressed, as on disk), records written, records failed. */
+  progress?: (bytes: number, written: number, failed: number) => void;
   /** A temporary output file appears (true) or goes away (false): removed on an interrupt. */
   temporary?: (path: string, exists: boolean) => void;
 }
@@ -150,13 +150,18 @@ export async function processInput(
 ): Promise<ProcessedInput> {
   const info: InputInfo = { gzip: false, bytesRead: 0 };
   const source = readInput(file, info);
-  let reported = 0;
+  const reported = { bytes: 0, written: 0, failed: 0 };
+  /** The counts of whatever processes this input, for progress. */
+  let live: () => Pick<Counts, "written" | "failed"> = () => reported;
   const afterChunk = async (): Promise<void> => {
     const failed = hooks.outputFailure?.();
     if (failed !== undefined) throw failed;
     if (hooks.progress !== undefined) {
-      hooks.progress(info.bytesRead - reported);
-      reported = info.bytesRead;
+      const c = live();
+      hooks.progress(info.bytesRead - reported.bytes, c.written - reported.written, c.failed - reported.failed);
+      reported.bytes = info.bytesRead;
+      reported.written = c.written;
+      reported.failed = c.failed;
     }
     standard.refreshParseTime();
     if (out.full) await out.flush();
@@ -167,12 +172,18 @@ export async function processInput(
 
   if (settings.logType !== undefined) {
     const processor = newProcessor(settings.logType);
+    live = () => processor.counts;
     const problem = await frameChunks(source, createFramer(settings.logType.framing, processor, settings.maxLineChars), afterChunk);
     return withProblem({ counts: new Map([[settings.logType.name, processor.counts]]), logType: settings.logType.name }, problem);
   }
 
   if (settings.detect === 'per-line') {
     const handler = new PerLineHandler(file, settings.candidates.map(newProcessor), reporter);
+    live = () => {
+      const sum = { ...handler.unknown };
+      for (const p of handler.processors) addCounts(sum, p.counts);
+      return sum;
+    };
     const problem = await frameChunks(source, new LineFramer(handler, settings.maxLineChars), afterChunk);
     const counts = new Map<string, Counts>();
     for (const p of handler.processors) if (p.counts.read > 0) counts.set(p.logTypeName, p.counts);
@@ -187,10 +198,12 @@ export async function processInput(
   const chunks = replay(sample, source);
   if (detection.type === undefined) {
     const handler = new UnknownTypeHandler(file, detection.reason, reporter);
+    live = () => handler.counts;
     const problem = await frameChunks(chunks, new LineFramer(handler, settings.maxLineChars), afterChunk);
     return withProblem({ counts: new Map([[UNKNOWN_TYPE, handler.counts]]), detectionProblem: detection.reason }, problem);
   }
   const processor = newProcessor(detection.type);
+  live = () => processor.counts;
   const problem = await frameChunks(chunks, createFramer(detection.type.framing, processor, settings.maxLineChars), afterChunk);
   return withProblem({ counts: new Map([[detection.type.name, processor.counts]]), logType: detection.type.name }, problem);
 }

@@ -18,15 +18,16 @@ export class Progress {
     private readonly totalBytes: number,
   ) {}
 
-  addBytes(n: number): void {
-    this.bytes += n;
+  /** Deltas while inputs are read. */
+  advance(bytes: number, written: number, failed: number): void {
+    this.bytes += bytes;
+    this.records += written;
+    this.errors += failed;
     this.draw(false);
   }
 
-  fileDone(written: number, failed: number): void {
+  fileDone(): void {
     this.filesDone++;
-    this.records += written;
-    this.errors += failed;
     this.draw(true);
   }
 

@@ -142,11 +142,11 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       summary.output = job.output;
     }
     inputs.push(summary);
-    progress?.fileDone(summary.written, summary.failed);
+    progress?.fileDone();
   };
 
   const hooks = {
-    progress: (n: number) => progress?.addBytes(n),
+    progress: (bytes: number, written: number, failed: number) => progress?.advance(bytes, written, failed),
     temporary: (path: string, exists: boolean) => {
       if (exists) temporaryOutputs.add(path);
       else temporaryOutputs.delete(path);
