@@ -133,6 +133,8 @@ export interface ProcessedInput extends InputResult {
   outputProblem?: string;
   /** --skip-existing: the output was already there, the input was not read. */
   skippedExisting?: boolean;
+  /** Time spent on this input. */
+  seconds?: number;
 }
 
 /**
@@ -147,6 +149,20 @@ export async function processInput(
   out: BatchedWriter,
   reporter: ReportSink,
   hooks: InputHooks = {},
+): Promise<ProcessedInput> {
+  const started = performance.now();
+  const result = await normalizeOne(file, settings, standard, out, reporter, hooks);
+  result.seconds = (performance.now() - started) / 1000;
+  return result;
+}
+
+async function normalizeOne(
+  file: string,
+  settings: InputSettings,
+  standard: StandardFields,
+  out: BatchedWriter,
+  reporter: ReportSink,
+  hooks: InputHooks,
 ): Promise<ProcessedInput> {
   const info: InputInfo = { gzip: false, bytesRead: 0 };
   const source = readInput(file, info);

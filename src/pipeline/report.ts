@@ -22,7 +22,7 @@ export function emptyCounts(): Counts {
   return { read: 0, written: 0, failed: 0, skipped: 0, filtered: 0 };
 }
 
-export type TypeTotals = Map<string, Counts & { files: number }>;
+export type TypeTotals = Map<string, Counts & { files: number; seconds: number }>;
 
 export interface InputSummary extends Counts {
   file: string;
@@ -119,7 +119,7 @@ export class Reporter {
       const files = c.files === 1 ? '1 input' : `${c.files} inputs`;
       const filtered = c.filtered > 0 ? ` (${c.filtered} filtered out)` : '';
       const failed = c.failed > 0 ? p.red(`${c.failed} failed`) : '0 failed';
-      this.terminal.line(`awslogs: ${p.bold(type)}: ${files}, ${c.read} records read: ${c.written} written, ${failed}, ${c.skipped} skipped${filtered}`);
+      this.terminal.line(`awslogs: ${p.bold(type)}: ${files}, ${c.read} records read: ${c.written} written, ${failed}, ${c.skipped} skipped${filtered}, ${c.seconds.toFixed(1)}s`);
     }
     const existing = run.inputs.filter((i) => i.skippedExisting).length;
     if (existing > 0) this.terminal.line(`awslogs: ${existing} inputs skipped: their output already exists (--skip-existing)`);
@@ -141,7 +141,7 @@ export class Reporter {
       exitStatus: run.exitStatus,
       seconds: Math.round(run.seconds * 1000) / 1000,
       total,
-      types: Object.fromEntries(run.types),
+      types: Object.fromEntries([...run.types].map(([name, t]) => [name, { ...t, seconds: Math.round(t.seconds * 1000) / 1000 }])),
       inputs: run.inputs,
       skippedFiles: run.skippedFiles,
     }));

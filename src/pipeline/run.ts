@@ -117,8 +117,10 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     const summary: InputSummary = { file: job.input.path, ...emptyCounts() };
     for (const [type, counts] of result.counts) {
       let t = types.get(type);
-      if (t === undefined) types.set(type, (t = { ...emptyCounts(), files: 0 }));
+      if (t === undefined) types.set(type, (t = { ...emptyCounts(), files: 0, seconds: 0 }));
       t.files++;
+      // Time is per input; an input of several types (--detect per-line) gives it to each.
+      t.seconds += result.seconds ?? 0;
       addCounts(t, counts);
       addCounts(summary, counts);
     }
