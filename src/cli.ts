@@ -147,6 +147,9 @@ Examples:
   aws guardduty get-findings --detector-id D --finding-ids F | awslogs normalize --type AWS.GuardDuty`)
     .action(async (files: string[], opts: NormalizeOptions) => {
       const logType = opts.type === undefined ? undefined : findLogType(opts.type);
+      if ((files.length === 0 || files.includes('-')) && process.stdin.isTTY === true && opts.quiet !== true) {
+        process.stderr.write('awslogs: reading logs from the terminal (stdin); end with Ctrl-D, or name files to read\n');
+      }
       if (opts.type !== undefined && logType === undefined) throw new UsageError(unknownTypeMessage(opts.type));
       if (logType !== undefined && opts.detect !== undefined) throw new UsageError('--detect and --type exclude each other');
       if (opts.outDir === undefined && (opts.gzip === true || opts.skipExisting === true)) {
