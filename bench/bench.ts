@@ -1,0 +1,447 @@
+// `npm run bench`: generates deterministic inputs for every log type this
+// build has, runs the built CLI on each (pinned to one core, output written
+// to /dev/null), and prints records/s, MB/s and peak RSS against the targets
+// of issue 6, with the naive VPC script on the same input for a ratio that
+// survives a noisy machine. `--big` instead checks memory on a ~1 GB trail
+// file. See `--help`.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { GENERATORS, FileSink, scaleAmount, type Amount, type LogGenerator } from './generate/index.js';
+import { Rng } from './prng.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
+const ROOT = join(HERE, '..', '..');
+const BIN = join(ROOT, 'bin', 'awslogs.js');
+const NAIVE = join(ROOT, 'bench', 'naive-vpc.js');
+const PROBE = pathToFileURL(join(HERE, 'rss_probe.js')).href;
+
+/** Issue 6's targets. */
+const TARGETS: Readonly<Record<string, { recordsPerSec?: number; mbPerSec?: number }>> = {
+  'AWS.VPCFlow': { recordsPerSec: 500_000 },
+  'AWS.ALB': { recordsPerSec: 300_000 },
+  'AWS.CloudTrail': { mbPerSec: 50 },
+};
+const BIG_RSS_LIMIT_MB = 300;
+const MB = 1e6;
+
+const USAGE = `usage: npm run bench -- [options]     (or: node dist/bench/bench.js [options])
+
+Generates deterministic inputs (seeded, cached in bench-out/) for every log type
+that \`awslogs types\` lists, runs \`awslogs normalize --type T FILE > /dev/null\`
+on each, pinned to one core, and prints records/s, MB/s (1 MB = 10^6 bytes)
+and peak RSS. VPC also runs bench/naive-vpc.js on the same input.
+
+options:
+  --runs N       runs per type; the table shows the median time and the largest RSS (default 3)
+  --scale F      multiply every input size by F (default 1; 0.1 for a quick look)
+  --types A,B    only these log types
+  --seed N       generator seed (default 1)
+  --cpu N        the core to pin children to with taskset (default 0)
+  --out DIR      where inputs are generated and kept (default bench-out/)
+  --json FILE    also write the results as JSON
+  --big          instead: generate a ~1 GB CloudTrail trail file (one {"Records":[…]}
+                 document, streamed to disk), normalize it once and check that
+                 peak RSS stays under ${BIG_RSS_LIMIT_MB} MB (exit 1 if not)
+  --big-mb N     size of the --big file in MB (default 1000)
+`;
+
+interface Options {
+  runs: number;
+  scale: number;
+  types: string[] | undefined;
+  seed: number;
+  cpu: number;
+  out: string;
+  json: string | undefined;
+  big: boolean;
+  bigMb: number;
+}
+
+class UsageError extends Error {}
+
+function positive(name: string, text: string | undefined, fallback: number, integer: boolean): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name}: expected a positive ${integer ? 'integer' : 'number'}, found ${JSON.stringify(text)}`);
+  return n;
+}
+
+function parseOptions(argv: string[]): Options | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: 'string' },
+      scale: { type: 'string' },
+      types: { type: 'string' },
+      seed: { type: 'string' },
+      cpu: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+      big: { type: 'boolean' },
+      'big-mb': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help === true) return undefined;
+  const cpu = values.cpu === undefined ? 0 : Number(values.cpu);
+  if (!Number.isInteger(cpu) || cpu < 0) throw new UsageError(`--cpu: expected a core number, found ${JSON.stringify(values.cpu)}`);
+  return {
+    runs: positive('runs', values.runs, 3, true),
+    scale: positive('scale', values.scale, 1, false),
+    types: values.types?.split(',').map((t) => t.trim()).filter((t) => t.length > 0),
+    seed: positive('seed', values.seed, 1, true),
+    cpu,
+    out: values.out ?? join(ROOT, 'bench-out'),
+    json: values.json,
+    big: values.big === true,
+    bigMb: positive('big-mb', values['big-mb'], 1000, false),
+  };
+}
+
+function log(message: string): void {
+  process.stderr.write(message + '\n');
+}
+
+/** The type names this build registers (first column of `awslogs types`). */
+function registeredTypes(): Set<string> {
+  const r = spawnSync(process.execPath, [BIN, 'types'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`awslogs types failed (is the project built? npm run build):\n${r.stderr}`);
+  return new Set(r.stdout.split('\n').map((l) => l.split(/\s+/)[0]!).filter((n) => n.length > 0));
+}
+
+/** `taskset -c N` when it works here (util-linux; absent on macOS, refused in some containers). */
+function pinPrefix(cpu: number): string[] {
+  const r = spawnSync('taskset', ['-c', String(cpu), process.execPath, '-e', ''], { stdio: 'ignore' });
+  return r.status === 0 ? ['taskset', '-c', String(cpu)] : [];
+}
+
+/** Changes to the generators change the file names, so a stale cached input is never reused. */
+function generatorFingerprint(): string {
+  const hash = createHash('sha256');
+  const dir = join(HERE, 'generate');
+  for (const f of readdirSync(dir).sort()) if (f.endsWith('.js')) hash.update(f).update(readFileSync(join(dir, f)));
+  hash.update(readFileSync(join(HERE, 'prng.js')));
+  return hash.digest('hex').slice(0, 8);
+}
+
+interface Input {
+  path: string;
+  bytes: number;
+  events: number;
+  skipped: number;
+}
+
+function amountKey(a: Amount): string {
+  return a.events !== undefined ? `${a.events}ev` : `${a.bytes ?? 0}B`;
+}
+
+/** Generates the input unless an identical one (same generator, seed and amount) is already there. */
+function prepareInput(gen: LogGenerator, amount: Amount, opts: Options, fingerprint: string, quiet = false): Input {
+  mkdirSync(opts.out, { recursive: true });
+  const path = join(opts.out, `${gen.type}-${amountKey(amount)}-seed${opts.seed}-${fingerprint}.${gen.extension}`);
+  const metaPath = path + '.meta.json';
+  if (existsSync(path) && existsSync(metaPath)) {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { events: number; skipped: number };
+    return { path, bytes: statSync(path).size, events: meta.events, skipped: meta.skipped };
+  }
+  const started = process.hrtime.bigint();
+  const partial = path + '.partial';
+  const sink = new FileSink(partial);
+  const generated = gen.generate(new Rng(opts.seed), sink, amount);
+  sink.close();
+  renameSync(partial, path);
+  writeFileSync(metaPath, JSON.stringify(generated) + '\n');
+  const bytes = statSync(path).size;
+  if (!quiet) log(`generated ${gen.type}: ${generated.events} events, ${(bytes / MB).toFixed(0)} MB in ${seconds(started).toFixed(1)} s → ${path}`);
+  return { path, bytes, ...generated };
+}
+
+function seconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e9;
+}
+
+interface Run {
+  seconds: number;
+  peakRssKB: number | undefined;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/** Runs `node --import probe <args>` pinned, stdout to /dev/null; wall time from spawn to exit. */
+function measure(pin: string[], nodeArgs: string[], scratch: string): Promise<Run> {
+  const rssFile = join(scratch, 'rss');
+  rmSync(rssFile, { force: true });
+  const argv = [...pin, process.execPath, '--import', PROBE, ...nodeArgs];
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(argv[0]!, argv.slice(1), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, AWSLOGS_BENCH_RSS_FILE: rssFile },
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => { if (stderr.length < 64 * 1024) stderr += s; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const elapsed = seconds(started);
+      const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : undefined;
+      resolve({ seconds: elapsed, peakRssKB: rss, code, signal, stderr });
+    });
+  });
+}
+
+interface Summary {
+  read: number;
+  written: number;
+  failed: number;
+  skipped: number;
+}
+
+function parseSummary(stderr: string, type: string): Summary | undefined {
+  const m = new RegExp(`${type.replace(/\./g, '\\.')}: \\d+ inputs?, (\\d+) records read: (\\d+) written, (\\d+) failed, (\\d+) skipped`).exec(stderr);
+  if (m === null) return undefined;
+  return { read: Number(m[1]), written: Number(m[2]), failed: Number(m[3]), skipped: Number(m[4]) };
+}
+
+interface Row {
+  type: string;
+  tool: 'awslogs' | 'naive';
+  records: number;
+  bytes: number;
+  /** Median wall time over the runs. */
+  seconds: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  /** Largest peak RSS over the runs. */
+  peakRssMB: number | undefined;
+  target?: string;
+  /** Measured ÷ target: ≥ 1 meets it. */
+  vsTarget?: number;
+  failed?: number;
+  /** Median wall time of the same command on a one-event input. */
+  startupSeconds?: number;
+  /** records ÷ (seconds − startupSeconds): the rate once running. */
+  recordsPerSecAfterStartup?: number;
+  runSeconds: number[];
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function makeRow(type: string, tool: Row['tool'], records: number, bytes: number, runs: readonly Run[]): Row {
+  const secs = median(runs.map((r) => r.seconds));
+  const rss = runs.map((r) => r.peakRssKB).filter((k): k is number => k !== undefined);
+  const row: Row = {
+    type, tool, records, bytes, seconds: secs,
+    recordsPerSec: records / secs,
+    mbPerSec: bytes / MB / secs,
+    peakRssMB: rss.length > 0 ? Math.max(...rss) * 1024 / MB : undefined,
+    runSeconds: runs.map((r) => r.seconds),
+  };
+  const target = tool === 'awslogs' ? TARGETS[type] : undefined;
+  if (target?.recordsPerSec !== undefined) {
+    row.target = `≥ ${target.recordsPerSec / 1000}k rec/s`;
+    row.vsTarget = row.recordsPerSec / target.recordsPerSec;
+  } else if (target?.mbPerSec !== undefined) {
+    row.target = `≥ ${target.mbPerSec} MB/s`;
+    row.vsTarget = row.mbPerSec / target.mbPerSec;
+  }
+  return row;
+}
+
+function describeFailure(run: Run): string {
+  const how = run.signal !== null ? `signal ${run.signal}` : `exit ${run.code}`;
+  return `${how}: ${run.stderr.trim().split('\n').slice(-5).join(' | ')}`;
+}
+
+function formatCount(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(Math.round(n));
+}
+
+function table(rows: readonly Row[]): string {
+  const header = ['type', 'records', 'MB', 'seconds', 'startup s', 'records/s', 'MB/s', 'peak RSS MB', 'vs target'];
+  const body = rows.map((r) => [
+    r.tool === 'naive' ? `naive VPC script` : r.type,
+    String(r.records),
+    (r.bytes / MB).toFixed(1),
+    r.seconds.toFixed(2),
+    r.startupSeconds === undefined ? '' : r.startupSeconds.toFixed(2),
+    formatCount(r.recordsPerSec),
+    r.mbPerSec.toFixed(1),
+    r.peakRssMB === undefined ? '?' : r.peakRssMB.toFixed(0),
+    r.vsTarget === undefined ? '' : `${r.vsTarget.toFixed(2)}× of ${r.target} ${r.vsTarget >= 1 ? 'ok' : 'MISSED'}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+function machine(pin: string[], opts: Options): Record<string, unknown> {
+  const c = cpus();
+  return {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: c.length,
+    cpuModel: c[0]?.model ?? 'unknown',
+    pinnedTo: pin.length > 0 ? `core ${opts.cpu} (taskset)` : 'not pinned (taskset unavailable)',
+    loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
+  };
+}
+
+async function runDefault(opts: Options, registered: Set<string>, pin: string[], scratch: string): Promise<number> {
+  const fingerprint = generatorFingerprint();
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const skippedTypes: Array<{ type: string; reason: string }> = [];
+  let exit = 0;
+  let vpcRatios: number[] = [];
+
+  const wanted = GENERATORS.filter((g) => opts.types === undefined || opts.types.includes(g.type));
+  for (const unknown of opts.types ?? []) {
+    if (!GENERATORS.some((g) => g.type === unknown)) throw new UsageError(`--types: no generator for ${JSON.stringify(unknown)} (known: ${GENERATORS.map((g) => g.type).join(', ')})`);
+  }
+  for (const gen of wanted) {
+    if (!registered.has(gen.type)) {
+      const reason = 'not registered in this build (`awslogs types` does not list it)';
+      skippedTypes.push({ type: gen.type, reason });
+      notes.push(`${gen.type}: skipped, ${reason}`);
+      continue;
+    }
+    const input = prepareInput(gen, scaleAmount(gen.defaultAmount, opts.scale), opts, fingerprint);
+    // The same command on a one-event input: what every run pays before the first record.
+    const tiny = prepareInput(gen, { events: 1 }, opts, fingerprint, true);
+    const withNaive = gen.type === 'AWS.VPCFlow';
+    const runs: Run[] = [];
+    const naiveRuns: Run[] = [];
+    const startups: number[] = [];
+    let summary: Summary | undefined;
+    let broken = false;
+    for (let i = 0; i < opts.runs; i++) {
+      // Alternating with the naive script puts both under the same load drift.
+      const run = await measure(pin, [BIN, 'normalize', '--type', gen.type, input.path], scratch);
+      summary = parseSummary(run.stderr, gen.type);
+      if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
+        notes.push(`${gen.type}: awslogs failed (${describeFailure(run)})`);
+        broken = true;
+        exit = 1;
+        break;
+      }
+      runs.push(run);
+      const startup = await measure(pin, [BIN, 'normalize', '--type', gen.type, tiny.path], scratch);
+      startups.push(startup.seconds);
+      log(`${gen.type} run ${i + 1}/${opts.runs}: ${run.seconds.toFixed(2)} s (startup ${startup.seconds.toFixed(2)} s)`);
+      if (withNaive) {
+        const naive = await measure(pin, [NAIVE, input.path], scratch);
+        if (naive.code !== 0) {
+          notes.push(`naive VPC script failed (${describeFailure(naive)})`);
+          exit = 1;
+        } else {
+          naiveRuns.push(naive);
+          vpcRatios.push(naive.seconds / run.seconds);
+          log(`naive VPC script run ${i + 1}/${opts.runs}: ${naive.seconds.toFixed(2)} s`);
+        }
+      }
+    }
+    if (broken || summary === undefined) continue;
+    const row = makeRow(gen.type, 'awslogs', summary.read, input.bytes, runs);
+    row.failed = summary.failed;
+    row.startupSeconds = median(startups);
+    row.recordsPerSecAfterStartup = row.records / (row.seconds - row.startupSeconds);
+    rows.push(row);
+    if (summary.failed > 0 || summary.written !== input.events) {
+      notes.push(`${gen.type}: ${summary.failed} records failed and ${summary.written} of ${input.events} generated events were written: the generator and the parser disagree (run awslogs on ${input.path} to see the errors)`);
+    }
+    if (naiveRuns.length === runs.length && naiveRuns.length > 0) rows.push(makeRow(gen.type, 'naive', input.events, input.bytes, naiveRuns));
+    else vpcRatios = [];
+  }
+
+  const info = machine(pin, opts);
+  process.stdout.write(`\nawslogs bench: Node ${String(info.node)}, ${String(info.cpus)} × ${String(info.cpuModel)}, ${String(info.pinnedTo)}, ` +
+    `median of ${opts.runs} run${opts.runs === 1 ? '' : 's'}, scale ${opts.scale}, seed ${opts.seed}, load average ${String(info.loadAverage1m)} at the end\n\n`);
+  process.stdout.write(table(rows) + '\n');
+  if (rows.length > 0) {
+    process.stdout.write('\nseconds: wall time, spawn to exit (median); records/s and MB/s include start-up; startup s: the same command on a one-event input.\n');
+  }
+  const ratio = vpcRatios.length > 0 ? median(vpcRatios) : undefined;
+  if (ratio !== undefined) {
+    process.stdout.write(`\nVPC, awslogs ÷ naive script throughput on the same input and core: ${ratio.toFixed(2)}× ` +
+      `(per run: ${vpcRatios.map((r) => r.toFixed(2)).join(', ')}). The naive script adds no p_ fields and validates nothing.\n`);
+  }
+  for (const n of notes) process.stdout.write(`note: ${n}\n`);
+
+  if (opts.json !== undefined) {
+    const doc = { date: new Date().toISOString(), machine: info, runs: opts.runs, scale: opts.scale, seed: opts.seed, results: rows, skipped: skippedTypes, vpcAwslogsToNaive: ratio ?? null, notes };
+    writeFileSync(opts.json, JSON.stringify(doc, null, 2) + '\n');
+    log(`wrote ${opts.json}`);
+  }
+  return exit;
+}
+
+async function runBig(opts: Options, registered: Set<string>, pin: string[], scratch: string): Promise<number> {
+  const type = 'AWS.CloudTrail';
+  if (!registered.has(type)) {
+    process.stdout.write(`note: ${type} is not registered in this build: the --big memory check needs it; skipped\n`);
+    return 0;
+  }
+  const gen = GENERATORS.find((g) => g.type === type)!;
+  const input = prepareInput(gen, { bytes: opts.bigMb * MB }, opts, generatorFingerprint());
+  log(`normalizing ${(input.bytes / MB).toFixed(0)} MB (one {"Records":[…]} document)…`);
+  const run = await measure(pin, [BIN, 'normalize', '--type', type, input.path], scratch);
+  const summary = parseSummary(run.stderr, type);
+  if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
+    process.stdout.write(`memory check: awslogs failed (${describeFailure(run)})\n`);
+    return 1;
+  }
+  const row = makeRow(type, 'awslogs', summary.read, input.bytes, [run]);
+  process.stdout.write('\n' + table([row]) + '\n');
+  const ok = row.peakRssMB !== undefined && row.peakRssMB < BIG_RSS_LIMIT_MB;
+  process.stdout.write(`\nmemory check: peak RSS ${row.peakRssMB?.toFixed(0) ?? '?'} MB on a ${(input.bytes / MB).toFixed(0)} MB trail file: ` +
+    `${ok ? 'PASS' : 'FAIL'} (limit ${BIG_RSS_LIMIT_MB} MB)\n`);
+  if (summary.failed > 0) process.stdout.write(`note: ${summary.failed} records failed\n`);
+  if (opts.json !== undefined) {
+    writeFileSync(opts.json, JSON.stringify({ date: new Date().toISOString(), machine: machine(pin, opts), big: true, results: [row], rssLimitMB: BIG_RSS_LIMIT_MB, pass: ok }, null, 2) + '\n');
+  }
+  return ok ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  let opts: Options | undefined;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    log(`bench: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (opts === undefined) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const registered = registeredTypes();
+  const pin = pinPrefix(opts.cpu);
+  if (pin.length === 0) log('note: taskset is not available here: children run unpinned');
+  const scratch = mkdtempSync(join(tmpdir(), 'awslogs-bench-'));
+  try {
+    return opts.big ? await runBig(opts, registered, pin, scratch) : await runDefault(opts, registered, pin, scratch);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      log(`bench: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();
