@@ -16,7 +16,7 @@ import { Rng } from './prng.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const ROOT = join(HERE, '..', '..');
-const BIN = join(ROOT, 'bin', 'awslogs.js');
+const DEFAULT_BIN = join(ROOT, 'bin', 'awslogs.js');
 const NAIVE = join(ROOT, 'bench', 'naive-vpc.js');
 const PROBE = pathToFileURL(join(HERE, 'rss_probe.js')).href;
 
@@ -43,6 +43,8 @@ options:
   --seed N       generator seed (default 1)
   --cpu N        the core to pin children to with taskset (default 0)
   --out DIR      where inputs are generated and kept (default bench-out/)
+  --bin FILE     the awslogs launcher to measure (default: this checkout's bin/awslogs.js),
+                 e.g. another worktree's, to compare two builds on the same inputs
   --json FILE    also write the results as JSON
   --big          instead: generate a ~1 GB CloudTrail trail file (one {"Records":[…]}
                  document, streamed to disk), normalize it once and check that
@@ -57,6 +59,7 @@ interface Options {
   seed: number;
   cpu: number;
   out: string;
+  bin: string;
   json: string | undefined;
   big: boolean;
   bigMb: number;
@@ -81,6 +84,7 @@ function parseOptions(argv: string[]): Options | undefined {
       seed: { type: 'string' },
       cpu: { type: 'string' },
       out: { type: 'string' },
+      bin: { type: 'string' },
       json: { type: 'string' },
       big: { type: 'boolean' },
       'big-mb': { type: 'string' },
@@ -98,6 +102,7 @@ function parseOptions(argv: string[]): Options | undefined {
     seed: positive('seed', values.seed, 1, true),
     cpu,
     out: values.out ?? join(ROOT, 'bench-out'),
+    bin: values.bin ?? DEFAULT_BIN,
     json: values.json,
     big: values.big === true,
     bigMb: positive('big-mb', values['big-mb'], 1000, false),
@@ -109,8 +114,8 @@ function log(message: string): void {
 }
 
 /** The type names this build registers (first column of `awslogs types`). */
-function registeredTypes(): Set<string> {
-  const r = spawnSync(process.execPath, [BIN, 'types'], { encoding: 'utf8' });
+function registeredTypes(bin: string): Set<string> {
+  const r = spawnSync(process.execPath, [bin, 'types'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`awslogs types failed (is the project built? npm run build):\n${r.stderr}`);
   return new Set(r.stdout.split('\n').map((l) => l.split(/\s+/)[0]!).filter((n) => n.length > 0));
 }
@@ -296,6 +301,7 @@ function machine(pin: string[], opts: Options): Record<string, unknown> {
     cpuModel: c[0]?.model ?? 'unknown',
     pinnedTo: pin.length > 0 ? `core ${opts.cpu} (taskset)` : 'not pinned (taskset unavailable)',
     loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
+    awslogs: opts.bin,
   };
 }
 
@@ -329,7 +335,7 @@ async function runDefault(opts: Options, registered: Set<string>, pin: string[],
     let broken = false;
     for (let i = 0; i < opts.runs; i++) {
       // Alternating with the naive script puts both under the same load drift.
-      const run = await measure(pin, [BIN, 'normalize', '--type', gen.type, input.path], scratch);
+      const run = await measure(pin, [opts.bin, 'normalize', '--type', gen.type, input.path], scratch);
       summary = parseSummary(run.stderr, gen.type);
       if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
         notes.push(`${gen.type}: awslogs failed (${describeFailure(run)})`);
@@ -338,7 +344,7 @@ async function runDefault(opts: Options, registered: Set<string>, pin: string[],
         break;
       }
       runs.push(run);
-      const startup = await measure(pin, [BIN, 'normalize', '--type', gen.type, tiny.path], scratch);
+      const startup = await measure(pin, [opts.bin, 'normalize', '--type', gen.type, tiny.path], scratch);
       startups.push(startup.seconds);
       log(`${gen.type} run ${i + 1}/${opts.runs}: ${run.seconds.toFixed(2)} s (startup ${startup.seconds.toFixed(2)} s)`);
       if (withNaive) {
@@ -368,7 +374,8 @@ async function runDefault(opts: Options, registered: Set<string>, pin: string[],
 
   const info = machine(pin, opts);
   process.stdout.write(`\nawslogs bench: Node ${String(info.node)}, ${String(info.cpus)} × ${String(info.cpuModel)}, ${String(info.pinnedTo)}, ` +
-    `median of ${opts.runs} run${opts.runs === 1 ? '' : 's'}, scale ${opts.scale}, seed ${opts.seed}, load average ${String(info.loadAverage1m)} at the end\n\n`);
+    `median of ${opts.runs} run${opts.runs === 1 ? '' : 's'}, scale ${opts.scale}, seed ${opts.seed}, load average ${String(info.loadAverage1m)} at the end` +
+    `${opts.bin === DEFAULT_BIN ? '' : `\nawslogs: ${opts.bin}`}\n\n`);
   process.stdout.write(table(rows) + '\n');
   if (rows.length > 0) {
     process.stdout.write('\nseconds: wall time, spawn to exit (median); records/s and MB/s include start-up; startup s: the same command on a one-event input.\n');
@@ -397,7 +404,7 @@ async function runBig(opts: Options, registered: Set<string>, pin: string[], scr
   const gen = GENERATORS.find((g) => g.type === type)!;
   const input = prepareInput(gen, { bytes: opts.bigMb * MB }, opts, generatorFingerprint());
   log(`normalizing ${(input.bytes / MB).toFixed(0)} MB (one {"Records":[…]} document)…`);
-  const run = await measure(pin, [BIN, 'normalize', '--type', type, input.path], scratch);
+  const run = await measure(pin, [opts.bin, 'normalize', '--type', type, input.path], scratch);
   const summary = parseSummary(run.stderr, type);
   if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
     process.stdout.write(`memory check: awslogs failed (${describeFailure(run)})\n`);
@@ -427,7 +434,7 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const registered = registeredTypes();
+  const registered = registeredTypes(opts.bin);
   const pin = pinPrefix(opts.cpu);
   if (pin.length === 0) log('note: taskset is not available here: children run unpinned');
   const scratch = mkdtempSync(join(tmpdir(), 'awslogs-bench-'));
