@@ -38,6 +38,8 @@ and peak RSS. VPC also runs bench/naive-vpc.js on the same input.
 
 options:
   --runs N       runs per type; the table shows the median time and the largest RSS (default 3)
+  --budget S     stop a type's runs early once they have taken S seconds (default 25), so
+                 a slow build still finishes in minutes; at least one run
   --scale F      multiply every input size by F (default 1; 0.1 for a quick look)
   --types A,B    only these log types
   --seed N       generator seed (default 1)
@@ -54,6 +56,7 @@ options:
 
 interface Options {
   runs: number;
+  budget: number;
   scale: number;
   types: string[] | undefined;
   seed: number;
@@ -79,6 +82,7 @@ function parseOptions(argv: string[]): Options | undefined {
     args: argv,
     options: {
       runs: { type: 'string' },
+      budget: { type: 'string' },
       scale: { type: 'string' },
       types: { type: 'string' },
       seed: { type: 'string' },
@@ -97,6 +101,7 @@ function parseOptions(argv: string[]): Options | undefined {
   if (!Number.isInteger(cpu) || cpu < 0) throw new UsageError(`--cpu: expected a core number, found ${JSON.stringify(values.cpu)}`);
   return {
     runs: positive('runs', values.runs, 3, true),
+    budget: positive('budget', values.budget, 25, false),
     scale: positive('scale', values.scale, 1, false),
     types: values.types?.split(',').map((t) => t.trim()).filter((t) => t.length > 0),
     seed: positive('seed', values.seed, 1, true),
@@ -305,76 +310,96 @@ function machine(pin: string[], opts: Options): Record<string, unknown> {
   };
 }
 
+interface TypeResult {
+  rows: Row[];
+  notes: string[];
+  /** naive ÷ awslogs seconds per run (VPC only): awslogs's throughput relative to the naive script. */
+  vpcRatios: number[];
+  failed: boolean;
+}
+
+/** Measures one type: up to opts.runs runs, fewer once the runs have taken opts.budget seconds. */
+async function benchType(gen: LogGenerator, opts: Options, pin: string[], scratch: string, fingerprint: string): Promise<TypeResult> {
+  const out: TypeResult = { rows: [], notes: [], vpcRatios: [], failed: false };
+  const input = prepareInput(gen, scaleAmount(gen.defaultAmount, opts.scale), opts, fingerprint);
+  // The same command on a one-event input: what every run pays before the first record.
+  const tiny = prepareInput(gen, { events: 1 }, opts, fingerprint, true);
+  const withNaive = gen.type === 'AWS.VPCFlow';
+  const runs: Run[] = [];
+  const naiveRuns: Run[] = [];
+  const startups: number[] = [];
+  let summary: Summary | undefined;
+  let spent = 0;
+  for (let i = 0; i < opts.runs && (i === 0 || spent < opts.budget); i++) {
+    const run = await measure(pin, [opts.bin, 'normalize', '--type', gen.type, input.path], scratch);
+    summary = parseSummary(run.stderr, gen.type);
+    if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
+      out.notes.push(`${gen.type}: awslogs failed (${describeFailure(run)})`);
+      out.failed = true;
+      return out;
+    }
+    runs.push(run);
+    const startup = await measure(pin, [opts.bin, 'normalize', '--type', gen.type, tiny.path], scratch);
+    startups.push(startup.seconds);
+    spent += run.seconds + startup.seconds;
+    log(`${gen.type} run ${i + 1}/${opts.runs}: ${run.seconds.toFixed(2)} s (startup ${startup.seconds.toFixed(2)} s)`);
+    if (withNaive) {
+      // Alternating with awslogs puts both under the same load drift.
+      const naive = await measure(pin, [NAIVE, input.path], scratch);
+      spent += naive.seconds;
+      if (naive.code !== 0) {
+        out.notes.push(`naive VPC script failed (${describeFailure(naive)})`);
+        out.failed = true;
+      } else {
+        naiveRuns.push(naive);
+        out.vpcRatios.push(naive.seconds / run.seconds);
+        log(`naive VPC script run ${i + 1}/${opts.runs}: ${naive.seconds.toFixed(2)} s`);
+      }
+    }
+  }
+  if (summary === undefined) return out;
+  const row = makeRow(gen.type, 'awslogs', summary.read, input.bytes, runs);
+  row.failed = summary.failed;
+  row.startupSeconds = median(startups);
+  row.recordsPerSecAfterStartup = row.records / (row.seconds - row.startupSeconds);
+  out.rows.push(row);
+  if (runs.length < opts.runs) out.notes.push(`${gen.type}: ${runs.length} of ${opts.runs} runs (the ${opts.budget} s budget per type was spent)`);
+  if (summary.failed > 0 || summary.written !== input.events) {
+    out.notes.push(`${gen.type}: ${summary.failed} records failed and ${summary.written} of ${input.events} generated events were written: the generator and the parser disagree (run awslogs on ${input.path} to see the errors)`);
+  }
+  if (naiveRuns.length === runs.length && naiveRuns.length > 0) out.rows.push(makeRow(gen.type, 'naive', input.events, input.bytes, naiveRuns));
+  else out.vpcRatios = [];
+  return out;
+}
+
 async function runDefault(opts: Options, registered: Set<string>, pin: string[], scratch: string): Promise<number> {
+  for (const name of opts.types ?? []) {
+    if (!GENERATORS.some((g) => g.type === name)) throw new UsageError(`--types: no generator for ${JSON.stringify(name)} (known: ${GENERATORS.map((g) => g.type).join(', ')})`);
+  }
   const fingerprint = generatorFingerprint();
   const rows: Row[] = [];
   const notes: string[] = [];
   const skippedTypes: Array<{ type: string; reason: string }> = [];
-  let exit = 0;
   let vpcRatios: number[] = [];
-
-  const wanted = GENERATORS.filter((g) => opts.types === undefined || opts.types.includes(g.type));
-  for (const unknown of opts.types ?? []) {
-    if (!GENERATORS.some((g) => g.type === unknown)) throw new UsageError(`--types: no generator for ${JSON.stringify(unknown)} (known: ${GENERATORS.map((g) => g.type).join(', ')})`);
-  }
-  for (const gen of wanted) {
+  let exit = 0;
+  for (const gen of GENERATORS) {
+    if (opts.types !== undefined && !opts.types.includes(gen.type)) continue;
     if (!registered.has(gen.type)) {
       const reason = 'not registered in this build (`awslogs types` does not list it)';
       skippedTypes.push({ type: gen.type, reason });
       notes.push(`${gen.type}: skipped, ${reason}`);
       continue;
     }
-    const input = prepareInput(gen, scaleAmount(gen.defaultAmount, opts.scale), opts, fingerprint);
-    // The same command on a one-event input: what every run pays before the first record.
-    const tiny = prepareInput(gen, { events: 1 }, opts, fingerprint, true);
-    const withNaive = gen.type === 'AWS.VPCFlow';
-    const runs: Run[] = [];
-    const naiveRuns: Run[] = [];
-    const startups: number[] = [];
-    let summary: Summary | undefined;
-    let broken = false;
-    for (let i = 0; i < opts.runs; i++) {
-      // Alternating with the naive script puts both under the same load drift.
-      const run = await measure(pin, [opts.bin, 'normalize', '--type', gen.type, input.path], scratch);
-      summary = parseSummary(run.stderr, gen.type);
-      if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
-        notes.push(`${gen.type}: awslogs failed (${describeFailure(run)})`);
-        broken = true;
-        exit = 1;
-        break;
-      }
-      runs.push(run);
-      const startup = await measure(pin, [opts.bin, 'normalize', '--type', gen.type, tiny.path], scratch);
-      startups.push(startup.seconds);
-      log(`${gen.type} run ${i + 1}/${opts.runs}: ${run.seconds.toFixed(2)} s (startup ${startup.seconds.toFixed(2)} s)`);
-      if (withNaive) {
-        const naive = await measure(pin, [NAIVE, input.path], scratch);
-        if (naive.code !== 0) {
-          notes.push(`naive VPC script failed (${describeFailure(naive)})`);
-          exit = 1;
-        } else {
-          naiveRuns.push(naive);
-          vpcRatios.push(naive.seconds / run.seconds);
-          log(`naive VPC script run ${i + 1}/${opts.runs}: ${naive.seconds.toFixed(2)} s`);
-        }
-      }
-    }
-    if (broken || summary === undefined) continue;
-    const row = makeRow(gen.type, 'awslogs', summary.read, input.bytes, runs);
-    row.failed = summary.failed;
-    row.startupSeconds = median(startups);
-    row.recordsPerSecAfterStartup = row.records / (row.seconds - row.startupSeconds);
-    rows.push(row);
-    if (summary.failed > 0 || summary.written !== input.events) {
-      notes.push(`${gen.type}: ${summary.failed} records failed and ${summary.written} of ${input.events} generated events were written: the generator and the parser disagree (run awslogs on ${input.path} to see the errors)`);
-    }
-    if (naiveRuns.length === runs.length && naiveRuns.length > 0) rows.push(makeRow(gen.type, 'naive', input.events, input.bytes, naiveRuns));
-    else vpcRatios = [];
+    const result = await benchType(gen, opts, pin, scratch, fingerprint);
+    rows.push(...result.rows);
+    notes.push(...result.notes);
+    if (result.vpcRatios.length > 0) vpcRatios = result.vpcRatios;
+    if (result.failed) exit = 1;
   }
 
   const info = machine(pin, opts);
   process.stdout.write(`\nawslogs bench: Node ${String(info.node)}, ${String(info.cpus)} × ${String(info.cpuModel)}, ${String(info.pinnedTo)}, ` +
-    `median of ${opts.runs} run${opts.runs === 1 ? '' : 's'}, scale ${opts.scale}, seed ${opts.seed}, load average ${String(info.loadAverage1m)} at the end` +
+    `median of up to ${opts.runs} run${opts.runs === 1 ? '' : 's'}, scale ${opts.scale}, seed ${opts.seed}, load average ${String(info.loadAverage1m)} at the end` +
     `${opts.bin === DEFAULT_BIN ? '' : `\nawslogs: ${opts.bin}`}\n\n`);
   process.stdout.write(table(rows) + '\n');
   if (rows.length > 0) {
@@ -388,7 +413,7 @@ async function runDefault(opts: Options, registered: Set<string>, pin: string[],
   for (const n of notes) process.stdout.write(`note: ${n}\n`);
 
   if (opts.json !== undefined) {
-    const doc = { date: new Date().toISOString(), machine: info, runs: opts.runs, scale: opts.scale, seed: opts.seed, results: rows, skipped: skippedTypes, vpcAwslogsToNaive: ratio ?? null, notes };
+    const doc = { date: new Date().toISOString(), machine: info, runs: opts.runs, budgetSeconds: opts.budget, scale: opts.scale, seed: opts.seed, results: rows, skipped: skippedTypes, vpcAwslogsToNaive: ratio ?? null, notes };
     writeFileSync(opts.json, JSON.stringify(doc, null, 2) + '\n');
     log(`wrote ${opts.json}`);
   }
