@@ -194,7 +194,7 @@ function measure(pin: string[], nodeArgs: string[], scratch: string): Promise<Ru
     const started = process.hrtime.bigint();
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, AWSLOGS_BENCH_RSS_FILE: rssFile },
+      env: { ...process.env, NO_COLOR: '1', AWSLOGS_BENCH_RSS_FILE: rssFile },
     });
     let stderr = '';
     child.stderr.setEncoding('utf8');
