@@ -256,13 +256,25 @@ export class IndicatorCollector {
    */
   writeTo(record: Record<string, unknown>): void {
     if (this.used === 0) return;
-    for (let slot = 0; slot < 8; slot++) {
-      if ((this.used & (1 << slot)) === 0) continue;
-      const values = this.slots[slot]!;
-      record[INDICATOR_FIELDS[slot]!] = sortedUnique(values);
-      this.slots[slot] = [];
-    }
+    // Named stores, not record[name]: V8 turns an object with more than 12
+    // out-of-object properties added by keyed stores into a slow dictionary,
+    // which made validation and JSON.stringify 2-3x slower per record.
+    const used = this.used;
+    if (used & (1 << Slot.Ip)) record.p_any_ip_addresses = this.take(Slot.Ip);
+    if (used & (1 << Slot.Domain)) record.p_any_domain_names = this.take(Slot.Domain);
+    if (used & (1 << Slot.Sha1)) record.p_any_sha1_hashes = this.take(Slot.Sha1);
+    if (used & (1 << Slot.Md5)) record.p_any_md5_hashes = this.take(Slot.Md5);
+    if (used & (1 << Slot.Account)) record.p_any_aws_account_ids = this.take(Slot.Account);
+    if (used & (1 << Slot.Instance)) record.p_any_aws_instance_ids = this.take(Slot.Instance);
+    if (used & (1 << Slot.Arn)) record.p_any_aws_arns = this.take(Slot.Arn);
+    if (used & (1 << Slot.Tag)) record.p_any_aws_tags = this.take(Slot.Tag);
     this.used = 0;
+  }
+
+  private take(slot: Slot): string[] {
+    const values = sortedUnique(this.slots[slot]!);
+    this.slots[slot] = [];
+    return values;
   }
 
   /** Drops whatever was collected (a record that turned out to be an error). */
