@@ -5,7 +5,7 @@
 // appends fields over the years and tells readers to ignore the ones they do
 // not expect: the known prefix is parsed and anything after it is kept in
 // additionalFields, never an error.
-import { parseDecimal, parseInteger } from '../core/fields.js';
+import { parseDecimal, parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
 import { splitHostPort } from '../core/indicators.js';
 import { normalizeRFC3339 } from '../core/timestamp.js';
@@ -116,6 +116,13 @@ function splitSpaces(value: string): string[] {
   return parts;
 }
 
+/** Output keys in the order they are written. */
+const OUTPUT_KEYS = COLUMNS.flatMap((c) =>
+  c.kind === 'ipPort' ? [c.ipKey, c.portKey]
+    : c.kind === 'request' ? ['requestHttpMethod', 'requestUrl', 'requestHttpVersion']
+      : [c.key]).concat('additionalFields');
+const newRecord = recordMaker(OUTPUT_KEYS);
+
 class AlbParser implements Parser {
   private readonly fields = new QuotedFields();
 
@@ -133,7 +140,7 @@ class AlbParser implements Parser {
     const known = f.count < COLUMNS.length ? f.count : COLUMNS.length;
     const values = f.values;
     if (values[TIME_INDEX] === '-') return sink.error(`field time: expected an RFC3339 timestamp, found "-"`);
-    const out: Fields = {};
+    const out = newRecord();
     for (let i = 0; i < known; i++) {
       const value = values[i]!;
       if (value === '-') continue;

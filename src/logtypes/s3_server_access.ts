@@ -10,11 +10,11 @@
 //   (`REST.GET.OBJECT`), which follows the request id.
 // AWS appends fields over the years; tokens after the known ones are kept in
 // additionalFields.
-import { parseInteger } from '../core/fields.js';
+import { parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
 import { normalizeCommonLogTime } from '../core/timestamp.js';
 import { QuotedFields, unterminatedMessage } from '../core/tokenize.js';
-import type { Fields, LogTypeDescriptor, Parser, ParseSink } from './types.js';
+import type { LogTypeDescriptor, Parser, ParseSink } from './types.js';
 
 type Kind = 'string' | 'integer';
 
@@ -104,6 +104,11 @@ function fieldNameAt(index: number, op: number): string {
   return ['bucketowner', 'bucket', 'time', 'time', 'remoteip'][index]!;
 }
 
+const newRecord = recordMaker([
+  'bucketowner', 'bucket', 'time', 'remoteip', 'requester', 'requestid', 'operation',
+  ...AFTER_OPERATION.map(([key]) => key), 'additionalFields',
+]);
+
 class S3ServerAccessParser implements Parser {
   private readonly fields = new QuotedFields();
 
@@ -131,7 +136,7 @@ class S3ServerAccessParser implements Parser {
     }
     if (f.count - op - 1 < MIN_AFTER_OPERATION) return sink.error(tooFew(f.count));
 
-    const out: Fields = {};
+    const out = newRecord();
     if (values[BUCKET_OWNER] !== '-') out.bucketowner = values[BUCKET_OWNER];
     if (values[BUCKET] !== '-') out.bucket = values[BUCKET];
     out.time = time;

@@ -5,7 +5,7 @@
 // custom format picks any subset in any order. Records delivered through
 // CloudWatch Logs have no header: they use the default version-2 layout or
 // the format the user names with --vpc-format.
-import { parseInteger } from '../core/fields.js';
+import { parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
 import { formatUnix } from '../core/timestamp.js';
 import type { LogTypeDescriptor, Parser, ParseSink, ParserOptions, Fields } from './types.js';
@@ -18,6 +18,8 @@ interface Column {
   /** The output key (`srcAddr`). */
   readonly key: string;
   readonly kind: ColumnKind;
+  /** A header name this tool does not know (kept as a string). */
+  readonly unknown?: boolean;
 }
 
 // Versions 2–3 keep the seed's (Panther's) output names; later fields are the
@@ -93,6 +95,8 @@ const FIELD_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 export interface VpcFormat {
   readonly columns: readonly Column[];
+  /** Makes an empty record with this format's keys in order (see recordMaker). */
+  readonly newRecord: () => Fields;
   /** Names this tool does not know (kept as string fields). */
   readonly unknown: readonly string[];
 }
@@ -115,10 +119,10 @@ export function parseVpcFormat(format: string): VpcFormat | string {
     if (known !== undefined) columns.push(known);
     else {
       unknown.push(name);
-      columns.push({ awsName: name, key: camelCase(name), kind: 'string' });
+      columns.push({ awsName: name, key: camelCase(name), kind: 'string', unknown: true });
     }
   }
-  return { columns, unknown };
+  return { columns, unknown, newRecord: recordMaker([...columns.map((c) => c.key), 'additionalFields']) };
 }
 
 /** A header line: its first name is a known field and every token is a field name. */
@@ -142,10 +146,12 @@ function splitFields(line: string): string[] {
 
 class VpcFlowParser implements Parser {
   private columns: readonly Column[];
+  private newRecord: () => Fields;
   private source: string;
 
   constructor(format: VpcFormat, source: string) {
     this.columns = format.columns;
+    this.newRecord = format.newRecord;
     this.source = source;
   }
 
@@ -160,11 +166,16 @@ class VpcFlowParser implements Parser {
     if (tokens.length < columns.length) {
       return sink.error(`expected ${columns.length} space-separated fields (${this.source}), found ${tokens.length}`);
     }
-    const fields: Fields = {};
+    const fields = this.newRecord();
     for (let i = 0; i < columns.length; i++) {
       const value = tokens[i]!;
-      if (value === '-') continue;
       const column = columns[i]!;
+      if (value === '-') {
+        // The schema wants a string for a field it does not name: an absent
+        // one must be a missing key, not an undefined one (a rare, slower path).
+        if (column.unknown) delete fields[column.key];
+        continue;
+      }
       if (column.kind === 'string') {
         fields[column.key] = value;
       } else {
@@ -188,6 +199,7 @@ class VpcFlowParser implements Parser {
     const format = parseVpcFormat(line);
     if (typeof format === 'string') return sink.error(`header line: ${format}`);
     this.columns = format.columns;
+    this.newRecord = format.newRecord;
     this.source = 'per the header line';
     if (format.unknown.length > 0) {
       sink.notice(`header names fields this version does not know; kept as strings: ${format.unknown.join(', ')}`);
