@@ -1,6 +1,8 @@
-// Typed conversions for text-format fields, and the record objects they fill. Each returns undefined for a
-// value that is not of the type, so the parser can name the field in its
-// error (Panther dropped such values silently; we never do).
+// Typed conversions for text-format fields, and the record objects they
+// fill. Each conversion returns undefined for a value that is not of the
+// type, so the parser can name the field in its error (Panther dropped such
+// values silently; we never do).
+import { STANDARD_FIELDS } from './standard_fields.js';
 
 /** Unsigned or negative decimal integer, exact within 2^53. */
 export function parseInteger(s: string): number | undefined {
@@ -52,7 +54,10 @@ export function parseDecimal(s: string): number | undefined {
  * The keys come from this tool's own field tables (or validated VPC header
  * names), never from record data.
  */
-export function recordMaker(keys: readonly string[]): () => Record<string, unknown> {
+export function recordMaker(eventKeys: readonly string[]): () => Record<string, unknown> {
+  // The p_ fields are in the template too: adding them to a full object would
+  // grow its property store for every record.
+  const keys = [...eventKeys, ...STANDARD_FIELDS];
   const template = JSON.parse('{' + keys.map((k) => JSON.stringify(k) + ':0').join(',') + '}') as Record<string, unknown>;
   for (const k of keys) template[k] = undefined;
   return () => ({ ...template });
