@@ -113,3 +113,17 @@ test('a collector is empty again after writeTo and after clear', () => {
   assert.deepEqual(first, { p_any_ip_addresses: ['10.0.0.1'] });
   assert.deepEqual(second, {});
 });
+
+test('sorting and de-duplication agree with Array#sort for small and large sets', () => {
+  let seed = 3;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let round = 0; round < 300; round++) {
+    const n = 1 + Math.floor(rand() * 20);
+    const values = Array.from({ length: n }, () => `10.0.${Math.floor(rand() * 4)}.${Math.floor(rand() * 12)}`);
+    const c = new IndicatorCollector();
+    for (const v of values) c.addIp(v);
+    const out: Record<string, unknown> = {};
+    c.writeTo(out);
+    assert.deepEqual(out.p_any_ip_addresses, [...new Set(values)].sort());
+  }
+});
