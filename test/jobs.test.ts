@@ -42,6 +42,19 @@ test('--jobs 1 and --jobs 2 write the same records in the same order, and the sa
   assert.equal(withoutTiming(two.r.stderr), withoutTiming(one.r.stderr), 'same summary');
 });
 
+test('--jobs 2 with later inputs spilling to disk (a tiny memory budget) keeps the order exactly', async () => {
+  const inputs = [vpcFile('s1.log', 20000, 1e9), vpcFile('s2.log', 30000, 701), vpcFile('s3.log', 25000, 1e9), vpcFile('s4.log', 100, 1e9)];
+  const one = await runCli(['normalize', '-q', '--jobs', '1', ...inputs]);
+  const privateTmp = mkdtempSync(join(tmp, 'spill-'));
+  const two = await runCli(['normalize', '-q', '--jobs', '2', ...inputs], { env: { AWSLOGS_ORDER_BUFFER_BYTES: '65536', TMPDIR: privateTmp } });
+  assert.equal(two.code, one.code, two.stderr);
+  const a = maskOutput(one.stdout);
+  const b = maskOutput(two.stdout);
+  assert.equal(b.length, a.length);
+  assert.deepEqual(b, a);
+  assert.deepEqual(readdirSync(privateTmp), [], 'spill files removed');
+});
+
 test('--jobs 2 under | head -1 ends quietly with status 0', () => {
   const a = vpcFile('h1.log', 100000, 1e9);
   const b = vpcFile('h2.log', 100000, 1e9);

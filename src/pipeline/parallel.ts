@@ -1,9 +1,14 @@
 // `--jobs N`: several inputs normalized at once on worker threads. On stdout
 // the output keeps input order (file by file), so results do not depend on
-// N: the file whose turn it is streams straight through; later files buffer
-// up to BUDGET_BYTES each, then their worker waits (its batches are not
-// acknowledged), so memory stays bounded. With --out-dir each worker writes
-// its own files.
+// N: the file whose turn it is streams straight through; a later file keeps
+// up to BUDGET_BYTES in memory, then spills to a temporary file that is
+// copied out when its turn comes, so memory stays bounded and the workers
+// never wait for each other. With --out-dir each worker writes its own files.
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { ErrorReport } from '../core/errors.js';
@@ -12,13 +17,18 @@ import type { InputHooks, InputSettings, ProcessedInput } from './process_input.
 import type { Job } from './run.js';
 import type { JobRequest, MainMessage, WorkerMessage } from './worker.js';
 
-const BUDGET_BYTES = 16 * 1024 * 1024;
+/** Output of a later input kept in memory before it spills to disk (tests lower it). */
+const BUDGET_BYTES = Number(process.env.AWSLOGS_ORDER_BUFFER_BYTES) || 16 * 1024 * 1024;
 
 interface Pending {
   chunks: Uint8Array[];
   bytes: number;
-  /** Batches buffered past the budget, acknowledged once they are written. */
+  /** Batches held while a spill file is copied out, acknowledged once they are written. */
   heldAcks: Worker[];
+  /** Output past the memory budget, on disk until this input's turn. */
+  spill?: { path: string; stream: WriteStream };
+  /** Set while the spill file is being created. */
+  spilling?: Promise<void>;
   reports: ErrorReport[];
   notices: Array<[string, string]>;
   result?: ProcessedInput;
@@ -42,11 +52,36 @@ export async function processInParallel(
   const workers: Worker[] = [];
   let head = 0;
   let next = 0;
+  /** While the head input's spill file is copied to stdout, its new batches wait in memory. */
+  let copying = false;
+  let spillDir: string | undefined;
+  let spills = 0;
 
   const ack = (w: Worker) => w.postMessage({ kind: 'ack' } satisfies MainMessage);
-  const writeThenAck = (chunk: Uint8Array, w: Worker) => {
-    if (stdout.write(chunk)) ack(w);
-    else stdout.once('drain', () => ack(w));
+  const writeThenAck = (stream: Writable, chunk: Uint8Array, w: Worker) => {
+    if (stream.write(chunk)) ack(w);
+    else stream.once('drain', () => ack(w));
+  };
+
+  /** Moves an input's buffered output to a new spill file; later batches go there too. */
+  const startSpill = async (p: Pending): Promise<void> => {
+    spillDir ??= await mkdtemp(join(tmpdir(), 'awslogs-order-'));
+    const path = join(spillDir, `${spills++}.ndjson`);
+    const stream = createWriteStream(path);
+    // Everything buffered so far, including batches that came while the directory was made.
+    for (const c of p.chunks.splice(0)) stream.write(c);
+    p.bytes = 0;
+    p.spill = { path, stream };
+    for (const held of p.heldAcks.splice(0)) ack(held);
+  };
+
+  /** Copies a spilled input to stdout, then whatever arrived meanwhile. */
+  const copySpill = async (p: Pending): Promise<void> => {
+    const spill = p.spill!;
+    p.spill = undefined;
+    await new Promise<void>((resolve, reject) => spill.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await pipeline(createReadStream(spill.path, { highWaterMark: 1 << 20 }), stdout, { end: false });
+    await rm(spill.path, { force: true });
   };
 
   const startJob = (w: Worker) => {
@@ -70,12 +105,18 @@ export async function processInParallel(
   };
 
   await new Promise<void>((resolve, reject) => {
-    /** Writes out everything the files at the head have finished, in order. */
-    const advance = () => {
+    /** Writes out everything the inputs at the head have finished, in order. */
+    const advance = async (): Promise<void> => {
       while (head < jobs.length) {
         const p = pending[head]!;
         for (const r of p.reports.splice(0)) reporter.error(r);
         for (const [file, message] of p.notices.splice(0)) reporter.notice(file, message);
+        if (p.spilling !== undefined || p.spill !== undefined) {
+          copying = true;
+          await p.spilling;
+          if (p.spill !== undefined) await copySpill(p);
+          copying = false;
+        }
         for (const c of p.chunks.splice(0)) stdout.write(c);
         p.bytes = 0;
         for (const w of p.heldAcks.splice(0)) ack(w);
@@ -85,6 +126,7 @@ export async function processInParallel(
       }
       resolve();
     };
+    const advanceOrFail = () => advance().catch(reject);
 
     const onMessage = (w: Worker, msg: WorkerMessage) => {
       if (msg.kind === 'progress') return hooks.progress?.(msg.bytes, msg.written, msg.failed);
@@ -93,12 +135,22 @@ export async function processInParallel(
       const atHead = msg.index === head;
       switch (msg.kind) {
         case 'data':
-          if (atHead) writeThenAck(msg.chunk, w);
-          else {
+          if (atHead && !copying) writeThenAck(stdout, msg.chunk, w);
+          else if (atHead) {
+            p.chunks.push(msg.chunk);
+            p.heldAcks.push(w);
+          } else if (p.spill !== undefined) {
+            writeThenAck(p.spill.stream, msg.chunk, w);
+          } else {
             p.chunks.push(msg.chunk);
             p.bytes += msg.chunk.length;
-            if (p.bytes < BUDGET_BYTES) ack(w);
-            else p.heldAcks.push(w);
+            if (p.spilling !== undefined) p.heldAcks.push(w);
+            else if (p.bytes < BUDGET_BYTES) ack(w);
+            else {
+              p.heldAcks.push(w);
+              p.spilling = startSpill(p).then(() => { p.spilling = undefined; });
+              p.spilling.catch(reject);
+            }
           }
           return;
         case 'errors':
@@ -112,7 +164,7 @@ export async function processInParallel(
         case 'done':
           p.result = msg.result;
           startJob(w);
-          if (atHead) advance();
+          if (atHead && !copying) advanceOrFail();
           return;
       }
     };
@@ -125,5 +177,8 @@ export async function processInParallel(
       workers.push(w);
       startJob(w);
     }
-  }).finally(() => Promise.all(workers.map((w) => w.terminate())));
+  }).finally(async () => {
+    await Promise.all(workers.map((w) => w.terminate()));
+    if (spillDir !== undefined) await rm(spillDir, { recursive: true, force: true });
+  });
 }

@@ -72,7 +72,12 @@ function serve(port: NonNullable<typeof parentPort>): void {
   const runJob = async (job: JobRequest): Promise<void> => {
     const out = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        send({ kind: 'data', index: job.index, chunk });
+        // A batch owns its memory (BatchedWriter allocates one per batch,
+        // never from the small-buffer pool): move it instead of copying it.
+        const owned = chunk.byteOffset === 0 && chunk.buffer.byteLength > Buffer.poolSize;
+        const message: WorkerMessage = { kind: 'data', index: job.index, chunk };
+        if (owned) port.postMessage(message, [chunk.buffer as ArrayBuffer]);
+        else send(message);
         if (++inFlight < MAX_IN_FLIGHT) callback();
         else resume = () => callback();
       },
