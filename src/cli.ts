@@ -240,7 +240,7 @@ Examples:
 /** Ctrl-C: no half output file is left behind; 130 as shells expect. */
 function cleanUpOnInterrupt(): void {
   const stop = (signal: NodeJS.Signals) => {
-    for (const temp of temporaryOutputs) rmSync(temp, { force: true });
+    for (const temp of temporaryOutputs) rmSync(temp, { force: true, recursive: true });
     process.stderr.write(`\nawslogs: interrupted (${signal}); no partial output files left\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };

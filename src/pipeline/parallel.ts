@@ -65,7 +65,10 @@ export async function processInParallel(
 
   /** Moves an input's buffered output to a new spill file; later batches go there too. */
   const startSpill = async (p: Pending): Promise<void> => {
-    spillDir ??= await mkdtemp(join(tmpdir(), 'awslogs-order-'));
+    if (spillDir === undefined) {
+      spillDir = await mkdtemp(join(tmpdir(), 'awslogs-order-'));
+      hooks.temporary?.(spillDir, true);
+    }
     const path = join(spillDir, `${spills++}.ndjson`);
     const stream = createWriteStream(path);
     // Everything buffered so far, including batches that came while the directory was made.
@@ -179,6 +182,9 @@ export async function processInParallel(
     }
   }).finally(async () => {
     await Promise.all(workers.map((w) => w.terminate()));
-    if (spillDir !== undefined) await rm(spillDir, { recursive: true, force: true });
+    if (spillDir !== undefined) {
+      await rm(spillDir, { recursive: true, force: true });
+      hooks.temporary?.(spillDir, false);
+    }
   });
 }
