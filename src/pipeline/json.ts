@@ -98,7 +98,13 @@ export class JsonFramer implements Framer {
   private recStart = -1;
   private parts: string[] = [];
   private partsLen = 0;
-  /** Set once the record is over maxRecordChars: its head, kept for the report. */
+  /**
+   * How much of the current piece is held whole: maxRecordChars for a record;
+   * for skipped bad input only what its report shows (a 1 GB line of
+   * garbage must not be buffered to report its first 64 KiB).
+   */
+  private recordLimit: number;
+  /** Set once the record is over recordLimit: its head, kept for the report. */
   private overflowHead: string | undefined;
   private recLine = 0;
   /** The record is an element of a wrapper (rather than a top-level document). */
@@ -143,6 +149,7 @@ export class JsonFramer implements Framer {
   constructor(private readonly handler: RecordHandler, options: JsonFramerOptions = {}) {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.maxRecordChars = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+    this.recordLimit = this.maxRecordChars;
   }
 
   /** Characters held for the record in progress (for tests of bounded memory). */
@@ -166,9 +173,10 @@ export class JsonFramer implements Framer {
       case Mode.Between:
         return;
       case Mode.Value: {
+        const length = this.partsLen;
         const text = this.takeText('', 0);
         this.reset();
-        this.handler.reject(INCOMPLETE_MESSAGE, text ?? this.overflowHead ?? '', this.recLine);
+        this.handler.reject(INCOMPLETE_MESSAGE, text ?? this.overflowHead ?? '', this.recLine, text === undefined ? length : undefined);
         return;
       }
       case Mode.Scalar:
@@ -221,6 +229,7 @@ export class JsonFramer implements Framer {
     this.parts = [];
     this.partsLen = 0;
     this.overflowHead = undefined;
+    this.recordLimit = this.maxRecordChars;
     this.inWrapper = inWrapper;
     this.breakable = 0;
     this.depth = 0;
@@ -240,7 +249,7 @@ export class JsonFramer implements Framer {
       return;
     }
     this.parts.push(piece);
-    if (this.partsLen > this.maxRecordChars) this.startOverflow();
+    if (this.partsLen > this.recordLimit) this.startOverflow();
   }
 
   /** Over the size limit: keep only the record's first MAX_RAW_CHARS characters, for the report. */
@@ -258,7 +267,7 @@ export class JsonFramer implements Framer {
   /** The record's text up to `end` in `s`; undefined when it is over the size limit. */
   private takeText(s: string, end: number): string | undefined {
     const last = this.recStart >= 0 ? s.slice(this.recStart, end) : '';
-    if (this.overflowHead === undefined && this.partsLen + last.length <= this.maxRecordChars) {
+    if (this.overflowHead === undefined && this.partsLen + last.length <= this.recordLimit) {
       return this.parts.length === 0 ? last : this.parts.join('') + last;
     }
     this.appendPart(last);
@@ -278,7 +287,7 @@ export class JsonFramer implements Framer {
     const head = this.overflowHead;
     this.reset();
     if (text === undefined) {
-      this.handler.reject(`JSON record is ${length} characters long, over the limit of ${this.maxRecordChars}; raw holds its start`, head ?? '', this.recLine);
+      this.handler.reject(`JSON record is ${length} characters long, over the limit of ${this.maxRecordChars}; raw holds its start`, head ?? '', this.recLine, length);
     } else if (this.tooDeep) {
       this.handler.reject(`JSON record nested deeper than ${this.maxDepth} levels (the limit); not parsed`, text, this.recLine);
     } else {
@@ -287,14 +296,17 @@ export class JsonFramer implements Framer {
   }
 
   private emitReject(s: string, end: number, message: string, showFound = false): void {
+    const length = this.partsLen + (this.recStart >= 0 ? end - this.recStart : 0);
     const text = this.takeText(s, end);
     const raw = text === undefined ? this.overflowHead ?? '' : text.trimEnd();
     this.reset();
-    this.handler.reject(showFound ? `${message}, found ${preview(raw)}` : message, raw, this.recLine);
+    this.handler.reject(showFound ? `${message}, found ${preview(raw)}` : message, raw, this.recLine, text === undefined ? length : undefined);
   }
 
   private startResync(i: number, message: string, returnTo: Mode, showFound = false): void {
     if (this.recStart < 0) this.beginRecord(i, returnTo === Mode.WrapperBetween);
+    this.recordLimit = MAX_RAW_CHARS;
+    if (this.overflowHead === undefined && this.partsLen > MAX_RAW_CHARS) this.startOverflow();
     this.resyncMessage = message;
     this.resyncShowsFound = showFound;
     this.resyncReturn = returnTo;
