@@ -111,6 +111,8 @@ export class JsonFramer implements Framer {
   private inWrapper = false;
   /** Whether a `{` in column 0 of the record's second line means it was cut: 0 unknown, 1 yes, 2 no. */
   private breakable = 0;
+  /** Where the record's first line ends, in characters from the record's start. */
+  private firstLineEnd = 0;
 
   // Scanner state inside a value.
   private depth = 0;
@@ -520,9 +522,9 @@ export class JsonFramer implements Framer {
           }
           break;
         case OPEN_BRACE:
-          if (depth > 0 && this.breakable === 1 && this.lineNo === this.recLine + 1 &&
-              (i > 0 ? s.charCodeAt(i - 1) : this.prevChar) === LF) {
-            // The previous line held an unclosed one-line record; this line starts the next one.
+          if (depth > 0 && this.breakable === 1 && (i > 0 ? s.charCodeAt(i - 1) : this.prevChar) === LF &&
+              (this.lineNo === this.recLine + 1 || this.blankSinceFirstLine(s, i))) {
+            // The last non-blank line held an unclosed one-line record; this line starts the next one.
             this.emitReject(s, i, `malformed JSON: the record on line ${this.recLine} is not closed at the end of the line (cut short?)`);
             this.beginRecord(i, this.inWrapper);
             this.detect = !this.inWrapper;
@@ -547,7 +549,10 @@ export class JsonFramer implements Framer {
           }
           break;
         case LF:
-          if (this.lineNo === this.recLine && this.breakable === 0) this.breakable = this.firstLineHasContent(s, i) ? 1 : 2;
+          if (this.lineNo === this.recLine && this.breakable === 0) {
+            this.breakable = this.firstLineHasContent(s, i) ? 1 : 2;
+            this.firstLineEnd = this.partsLen + (i - this.recStart);
+          }
           this.lineNo++;
           break;
       }
@@ -575,6 +580,28 @@ export class JsonFramer implements Framer {
     const length = this.partsLen + (i - this.recStart);
     if (length > 64) return true;
     return hasContentAfterOpener(this.parts.join('') + s.slice(this.recStart, i));
+  }
+
+  /**
+   * Whether only blank lines lie between the end of the record's first line
+   * and `i` (NDJSON with blank lines between records). Walks back from `i`,
+   * so a line with content stops it at once.
+   */
+  private blankSinceFirstLine(s: string, i: number): boolean {
+    if (this.overflowHead !== undefined) return false;
+    let remaining = this.partsLen + (i - this.recStart) - this.firstLineEnd;
+    for (let k = i - 1; k >= this.recStart && remaining > 0; k--, remaining--) {
+      const c = s.charCodeAt(k);
+      if (c !== LF && !isBlankChar(c)) return false;
+    }
+    for (let p = this.parts.length - 1; p >= 0 && remaining > 0; p--) {
+      const part = this.parts[p]!;
+      for (let k = part.length - 1; k >= 0 && remaining > 0; k--, remaining--) {
+        const c = part.charCodeAt(k);
+        if (c !== LF && !isBlankChar(c)) return false;
+      }
+    }
+    return true;
   }
 
   private becomeWrapper(s: string, i: number): void {
