@@ -169,6 +169,15 @@ test('a cut NDJSON line (between values) is rejected; the next lines are records
   assert.match(rejects(out)[0]![1], /record on line 1 is not closed at the end of the line/);
 });
 
+test('a cut NDJSON line followed by blank lines is rejected; the next record is not swallowed (found by the property tests)', () => {
+  const out = frameAll('{"a":{"b":1},\n\n \r\n\t\n{"a":"two"}\n{"a":[1,\r\n\r\n{"a":"four"}\n');
+  assert.deepEqual(records(out), [['{"a":"two"}', 5], ['{"a":"four"}', 8]]);
+  assert.deepEqual(rejects(out).map((r) => [r[2], r[3]]), [['{"a":{"b":1},', 1], ['{"a":[1,', 6]]);
+  // A line with content in between makes it a multi-line document: no cut there.
+  const multi = frameAll('{"a":[1,\n2,\n{"b":3}]}\n');
+  assert.deepEqual(records(multi), [['{"a":[1,\n2,\n{"b":3}]}', 1]]);
+});
+
 test('a cut element inside a pretty-printed wrapper: rejected, streaming goes on', () => {
   const input = '{"Records":[\n{"eventID":"1"},\n{"eventID":"2\n{"eventID":"3"},\n{"eventID":"4"}\n]}\n{"after":1}\n';
   const out = frameAll(input);

@@ -18,14 +18,18 @@ export interface ErrorReport {
   rawLength?: number;
 }
 
-export function makeErrorReport(file: string, line: number, logType: string | undefined, error: string, raw: string): ErrorReport {
-  const cut = raw.length > MAX_RAW_CHARS;
-  const kept = cut ? raw.slice(0, MAX_RAW_CHARS) : raw;
+/**
+ * `rawLength`: the record's full length when `raw` is already only its start
+ * (a framer that never held the whole record, such as an over-long line).
+ */
+export function makeErrorReport(file: string, line: number, logType: string | undefined, error: string, raw: string, rawLength?: number): ErrorReport {
+  const cut = raw.length > MAX_RAW_CHARS || (rawLength !== undefined && rawLength > raw.length);
+  const kept = raw.length > MAX_RAW_CHARS ? raw.slice(0, MAX_RAW_CHARS) : raw;
   // object literals keep the documented key order: file, line, logType, error, raw
   const report: ErrorReport = logType === undefined
     ? { file, line, error, raw: kept }
     : { file, line, logType, error, raw: kept };
-  if (cut) report.rawLength = raw.length;
+  if (cut) report.rawLength = rawLength !== undefined && rawLength > raw.length ? rawLength : raw.length;
   return report;
 }
 

@@ -12,9 +12,10 @@
 import type { IndicatorCollector } from '../core/indicators.js';
 import { walkIndicators } from '../core/jsonwalk.js';
 import { normalizeRFC3339 } from '../core/timestamp.js';
+import { DEFAULT_MAX_DEPTH } from '../pipeline/json.js';
 import {
   STANDARD_FIELDS_NOTICE, describeValue, dropStandardFields, eventBridgeDetail, isJsonObject, missingFields,
-  missingMessage, normalizeTimeField, own, parseJsonObject,
+  missingMessage, nestsDeeperThan, normalizeTimeField, own, parseJsonObject,
 } from './json_event.js';
 import type { Fields, LogTypeDescriptor, Parser, ParseSink } from './types.js';
 
@@ -53,6 +54,9 @@ class CloudTrailParser implements Parser {
         const inner = doc.CloudTrailEvent;
         if (typeof inner !== 'string') {
           return sink.error(`field CloudTrailEvent: expected the event as a JSON string (lookup-events output), found ${describeValue(inner)}`);
+        }
+        if (nestsDeeperThan(inner, DEFAULT_MAX_DEPTH)) {
+          return sink.error(`field CloudTrailEvent: JSON nested deeper than ${DEFAULT_MAX_DEPTH} levels (the limit); not parsed`);
         }
         const parsed = parseJsonObject(inner, sink, 'a CloudTrail event', 'CloudTrailEvent');
         if (parsed === undefined) return;

@@ -44,6 +44,37 @@ export function parseJsonObject(text: string, sink: ParseSink, what: string, fie
   return value;
 }
 
+/**
+ * Whether JSON text nests deeper than `max` levels. The JSON framer checks
+ * every record it frames; this is for JSON inside a string (lookup-events'
+ * `CloudTrailEvent`), which JSON.parse takes at any depth but JSON.stringify
+ * cannot write back (it recurses: a stack overflow at a few thousand levels).
+ * Text with at most `max` brackets cannot be too deep, and indexOf counts
+ * them cheaply; only text with more is scanned.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let openers = 0;
+  for (let i = text.indexOf('{'); i >= 0 && openers <= max; i = text.indexOf('{', i + 1)) openers++;
+  for (let i = text.indexOf('['); i >= 0 && openers <= max; i = text.indexOf('[', i + 1)) openers++;
+  if (openers <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 123 || c === 91) {
+      if (++depth > max) return true;
+    } else if (c === 125 || c === 93) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 /** The `detail` of an EventBridge event (`detail-type` + `detail`), or undefined. */
 export function eventBridgeDetail(doc: Fields): Fields | undefined {
   if (typeof doc['detail-type'] !== 'string' || !Object.hasOwn(doc, 'detail')) return undefined;

@@ -18,6 +18,8 @@ export interface Detection {
   type?: LogTypeDescriptor;
   /** Why no type was chosen (for the error reports and `awslogs detect`). */
   reason: string;
+  /** The whole input was seen and holds no record (blank lines only): like an empty input. */
+  noRecords?: boolean;
 }
 
 interface Score {
@@ -66,6 +68,7 @@ export function detectFromSample(
   maxLineChars: number,
 ): Detection {
   const scores = candidates.map((t) => scoreType(t, sample, ended, file, parserOptions, maxLineChars));
+  if (ended && scores.every((s) => s.ok + s.failed === 0)) return { reason: 'the input holds only blank lines', noRecords: true };
   // A type qualifies when its records parse more often than not.
   const qualified = scores.filter((s) => s.ok > 0 && s.ok >= s.failed);
   const hinted = pathHint(file, candidates);

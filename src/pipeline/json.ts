@@ -98,13 +98,21 @@ export class JsonFramer implements Framer {
   private recStart = -1;
   private parts: string[] = [];
   private partsLen = 0;
-  /** Set once the record is over maxRecordChars: its head, kept for the report. */
+  /**
+   * How much of the current piece is held whole: maxRecordChars for a record;
+   * for skipped bad input only what its report shows (a 1 GB line of
+   * garbage must not be buffered to report its first 64 KiB).
+   */
+  private recordLimit: number;
+  /** Set once the record is over recordLimit: its head, kept for the report. */
   private overflowHead: string | undefined;
   private recLine = 0;
   /** The record is an element of a wrapper (rather than a top-level document). */
   private inWrapper = false;
   /** Whether a `{` in column 0 of the record's second line means it was cut: 0 unknown, 1 yes, 2 no. */
   private breakable = 0;
+  /** Where the record's first line ends, in characters from the record's start. */
+  private firstLineEnd = 0;
 
   // Scanner state inside a value.
   private depth = 0;
@@ -143,6 +151,7 @@ export class JsonFramer implements Framer {
   constructor(private readonly handler: RecordHandler, options: JsonFramerOptions = {}) {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.maxRecordChars = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+    this.recordLimit = this.maxRecordChars;
   }
 
   /** Characters held for the record in progress (for tests of bounded memory). */
@@ -166,9 +175,10 @@ export class JsonFramer implements Framer {
       case Mode.Between:
         return;
       case Mode.Value: {
+        const length = this.partsLen;
         const text = this.takeText('', 0);
         this.reset();
-        this.handler.reject(INCOMPLETE_MESSAGE, text ?? this.overflowHead ?? '', this.recLine);
+        this.handler.reject(INCOMPLETE_MESSAGE, text ?? this.overflowHead ?? '', this.recLine, text === undefined ? length : undefined);
         return;
       }
       case Mode.Scalar:
@@ -221,6 +231,7 @@ export class JsonFramer implements Framer {
     this.parts = [];
     this.partsLen = 0;
     this.overflowHead = undefined;
+    this.recordLimit = this.maxRecordChars;
     this.inWrapper = inWrapper;
     this.breakable = 0;
     this.depth = 0;
@@ -240,7 +251,7 @@ export class JsonFramer implements Framer {
       return;
     }
     this.parts.push(piece);
-    if (this.partsLen > this.maxRecordChars) this.startOverflow();
+    if (this.partsLen > this.recordLimit) this.startOverflow();
   }
 
   /** Over the size limit: keep only the record's first MAX_RAW_CHARS characters, for the report. */
@@ -258,7 +269,7 @@ export class JsonFramer implements Framer {
   /** The record's text up to `end` in `s`; undefined when it is over the size limit. */
   private takeText(s: string, end: number): string | undefined {
     const last = this.recStart >= 0 ? s.slice(this.recStart, end) : '';
-    if (this.overflowHead === undefined && this.partsLen + last.length <= this.maxRecordChars) {
+    if (this.overflowHead === undefined && this.partsLen + last.length <= this.recordLimit) {
       return this.parts.length === 0 ? last : this.parts.join('') + last;
     }
     this.appendPart(last);
@@ -278,7 +289,7 @@ export class JsonFramer implements Framer {
     const head = this.overflowHead;
     this.reset();
     if (text === undefined) {
-      this.handler.reject(`JSON record is ${length} characters long, over the limit of ${this.maxRecordChars}; raw holds its start`, head ?? '', this.recLine);
+      this.handler.reject(`JSON record is ${length} characters long, over the limit of ${this.maxRecordChars}; raw holds its start`, head ?? '', this.recLine, length);
     } else if (this.tooDeep) {
       this.handler.reject(`JSON record nested deeper than ${this.maxDepth} levels (the limit); not parsed`, text, this.recLine);
     } else {
@@ -287,14 +298,17 @@ export class JsonFramer implements Framer {
   }
 
   private emitReject(s: string, end: number, message: string, showFound = false): void {
+    const length = this.partsLen + (this.recStart >= 0 ? end - this.recStart : 0);
     const text = this.takeText(s, end);
     const raw = text === undefined ? this.overflowHead ?? '' : text.trimEnd();
     this.reset();
-    this.handler.reject(showFound ? `${message}, found ${preview(raw)}` : message, raw, this.recLine);
+    this.handler.reject(showFound ? `${message}, found ${preview(raw)}` : message, raw, this.recLine, text === undefined ? length : undefined);
   }
 
   private startResync(i: number, message: string, returnTo: Mode, showFound = false): void {
     if (this.recStart < 0) this.beginRecord(i, returnTo === Mode.WrapperBetween);
+    this.recordLimit = MAX_RAW_CHARS;
+    if (this.overflowHead === undefined && this.partsLen > MAX_RAW_CHARS) this.startOverflow();
     this.resyncMessage = message;
     this.resyncShowsFound = showFound;
     this.resyncReturn = returnTo;
@@ -508,9 +522,9 @@ export class JsonFramer implements Framer {
           }
           break;
         case OPEN_BRACE:
-          if (depth > 0 && this.breakable === 1 && this.lineNo === this.recLine + 1 &&
-              (i > 0 ? s.charCodeAt(i - 1) : this.prevChar) === LF) {
-            // The previous line held an unclosed one-line record; this line starts the next one.
+          if (depth > 0 && this.breakable === 1 && (i > 0 ? s.charCodeAt(i - 1) : this.prevChar) === LF &&
+              (this.lineNo === this.recLine + 1 || this.blankSinceFirstLine(s, i))) {
+            // The last non-blank line held an unclosed one-line record; this line starts the next one.
             this.emitReject(s, i, `malformed JSON: the record on line ${this.recLine} is not closed at the end of the line (cut short?)`);
             this.beginRecord(i, this.inWrapper);
             this.detect = !this.inWrapper;
@@ -535,7 +549,10 @@ export class JsonFramer implements Framer {
           }
           break;
         case LF:
-          if (this.lineNo === this.recLine && this.breakable === 0) this.breakable = this.firstLineHasContent(s, i) ? 1 : 2;
+          if (this.lineNo === this.recLine && this.breakable === 0) {
+            this.breakable = this.firstLineHasContent(s, i) ? 1 : 2;
+            this.firstLineEnd = this.partsLen + (i - this.recStart);
+          }
           this.lineNo++;
           break;
       }
@@ -563,6 +580,28 @@ export class JsonFramer implements Framer {
     const length = this.partsLen + (i - this.recStart);
     if (length > 64) return true;
     return hasContentAfterOpener(this.parts.join('') + s.slice(this.recStart, i));
+  }
+
+  /**
+   * Whether only blank lines lie between the end of the record's first line
+   * and `i` (NDJSON with blank lines between records). Walks back from `i`,
+   * so a line with content stops it at once.
+   */
+  private blankSinceFirstLine(s: string, i: number): boolean {
+    if (this.overflowHead !== undefined) return false;
+    let remaining = this.partsLen + (i - this.recStart) - this.firstLineEnd;
+    for (let k = i - 1; k >= this.recStart && remaining > 0; k--, remaining--) {
+      const c = s.charCodeAt(k);
+      if (c !== LF && !isBlankChar(c)) return false;
+    }
+    for (let p = this.parts.length - 1; p >= 0 && remaining > 0; p--) {
+      const part = this.parts[p]!;
+      for (let k = part.length - 1; k >= 0 && remaining > 0; k--, remaining--) {
+        const c = part.charCodeAt(k);
+        if (c !== LF && !isBlankChar(c)) return false;
+      }
+    }
+    return true;
   }
 
   private becomeWrapper(s: string, i: number): void {

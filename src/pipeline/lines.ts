@@ -9,8 +9,8 @@ import { MAX_RAW_CHARS } from '../core/errors.js';
 export interface RecordHandler {
   /** One record's text (a non-blank line without `\n`/`\r\n`, or one JSON value) and its first line. */
   record(text: string, lineNo: number): void;
-  /** Input that cannot become a record: why, its text (possibly cut), and its first line. */
-  reject(message: string, raw: string, lineNo: number): void;
+  /** Input that cannot become a record: why, its text (possibly only its start), its first line, and its full length when `raw` was cut. */
+  reject(message: string, raw: string, lineNo: number, length?: number): void;
 }
 
 /** A framer cuts decoded input into records; the pipeline picks one by the log type's Framing. */
@@ -66,7 +66,7 @@ export class LineFramer implements Framer {
       this.lineNo++;
       const end = nl > start && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       if (end - start > this.maxLineChars) {
-        handler.reject(tooLongMessage(end - start, this.maxLineChars), s.slice(start, start + MAX_RAW_CHARS), this.lineNo);
+        handler.reject(tooLongMessage(end - start, this.maxLineChars), s.slice(start, start + MAX_RAW_CHARS), this.lineNo, end - start);
       } else if (end > start && !isBlank(s, start, end)) {
         handler.record(s.slice(start, end), this.lineNo);
       }
@@ -106,7 +106,7 @@ export class LineFramer implements Framer {
   private endOverflow(): void {
     const o = this.overflow!;
     this.overflow = undefined;
-    this.handler.reject(tooLongMessage(o.length, this.maxLineChars), o.head, o.lineNo);
+    this.handler.reject(tooLongMessage(o.length, this.maxLineChars), o.head, o.lineNo, o.length);
   }
 }
 

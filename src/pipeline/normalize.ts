@@ -102,7 +102,11 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     } catch (err) {
       // A parser bug must not lose the record or kill the run.
       this.indicators.clear();
-      this.error(`internal error while parsing: ${(err as Error).message ?? String(err)}`);
+      // JSON.stringify recurses: a record nested thousands of levels deep that
+      // no JSON framer checked (--detect per-line) overflows the stack there.
+      this.error(err instanceof RangeError && err.message.includes('call stack')
+        ? 'record nested too deeply to be written (stack overflow); use --type so its JSON is framed and checked'
+        : `internal error while parsing: ${(err as Error).message ?? String(err)}`);
     }
     if (this.outcomes === 0) this.error('the parser produced no event for this record');
   }
@@ -126,10 +130,10 @@ export class RecordProcessor implements ParseSink, RecordHandler {
   }
 
   /** Input the framer could not make a record of (a line over --max-line-bytes). */
-  reject(message: string, raw: string, line: number): void {
-    this.line = line;
-    this.raw = raw;
-    this.error(message);
+  reject(message: string, raw: string, line: number, length?: number): void {
+    this.counts.read++;
+    this.counts.failed++;
+    this.errors.error(makeErrorReport(this.file, line, this.logTypeName, message, raw, length));
   }
 
   event(fields: Fields): void {

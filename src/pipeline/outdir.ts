@@ -10,6 +10,7 @@ import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { StandardFields } from '../core/standard.js';
 import type { ReportSink } from './normalize.js';
+import { ErrorsFileError } from './report.js';
 import { BatchedWriter } from './output.js';
 import { processInput, type InputHooks, type InputSettings, type ProcessedInput } from './process_input.js';
 
@@ -70,6 +71,7 @@ export async function normalizeToFile(
   } catch (err) {
     sink.destroy();
     await rm(temp, { force: true });
+    if (err instanceof ErrorsFileError) throw err;
     throw new OutputError(`cannot write ${outputPath}: ${(failure ?? (err as Error)).message}`);
   } finally {
     hooks.temporary?.(temp, false);

@@ -80,10 +80,10 @@ class UnknownTypeHandler implements RecordHandler {
   record(text: string, line: number): void {
     this.reject(this.reason, text, line);
   }
-  reject(message: string, raw: string, line: number): void {
+  reject(message: string, raw: string, line: number, length?: number): void {
     this.counts.read++;
     this.counts.failed++;
-    this.errors.error(makeErrorReport(this.file, line, undefined, message, raw));
+    this.errors.error(makeErrorReport(this.file, line, undefined, message, raw, length));
   }
 }
 
@@ -117,10 +117,10 @@ class PerLineHandler implements RecordHandler {
     this.reject(`no log type parses this line (the first tried, ${firstFailure ?? 'none'}); pass --type if the input is of one type`, text, line);
   }
 
-  reject(message: string, raw: string, line: number): void {
+  reject(message: string, raw: string, line: number, length?: number): void {
     this.unknown.read++;
     this.unknown.failed++;
-    this.errors.error(makeErrorReport(this.file, line, undefined, message, raw));
+    this.errors.error(makeErrorReport(this.file, line, undefined, message, raw, length));
   }
 }
 
@@ -211,6 +211,7 @@ async function normalizeOne(
   const empty = sample.chunks.every((c) => c.length === 0);
   if (empty && sample.ended) return withProblem({ counts: new Map() }, sample.fault?.message);
   const detection = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineChars);
+  if (detection.noRecords === true) return withProblem({ counts: new Map() }, sample.fault?.message);
   const chunks = replay(sample, source);
   if (detection.type === undefined) {
     const handler = new UnknownTypeHandler(file, detection.reason, reporter);

@@ -44,8 +44,12 @@ export interface RunSummary {
   exitStatus: number;
 }
 
+/** The --errors file cannot be written (a full disk): the run stops with status 2. */
+export class ErrorsFileError extends Error {}
+
 export class Reporter {
   private readonly file: WriteStream | undefined;
+  private writeFailure: Error | undefined;
   private readonly fileWriter: BatchedWriter | undefined;
   private errorsShown = 0;
   private errorsTotal = 0;
@@ -53,13 +57,19 @@ export class Reporter {
 
   constructor(
     private readonly terminal: Terminal,
-    errorsPath: string | undefined,
+    private readonly errorsPath: string | undefined,
     private readonly quiet: boolean,
   ) {
     if (errorsPath !== undefined) {
       this.file = createWriteStream(errorsPath);
+      this.file.on('error', (err) => { this.writeFailure ??= err; });
       this.fileWriter = new BatchedWriter(this.file);
     }
+  }
+
+  private failure(err: unknown): ErrorsFileError {
+    const cause = this.writeFailure ?? (err as Error);
+    return new ErrorsFileError(`--errors ${this.errorsPath ?? ''}: cannot write (${cause.message ?? String(cause)})`);
   }
 
   /** Resolves once the --errors file can be written (rejects with its open error). */
@@ -98,8 +108,15 @@ export class Reporter {
     this.terminal.line(`awslogs: ${file}: ${this.terminal.paint.red(message)}`);
   }
 
+  /** Throws ErrorsFileError once the --errors file has failed, so the run stops instead of losing reports. */
   async flushIfFull(): Promise<void> {
-    await this.fileWriter?.flushIfFull();
+    if (this.fileWriter === undefined) return;
+    if (this.writeFailure !== undefined) throw this.failure(undefined);
+    try {
+      await this.fileWriter.flushIfFull();
+    } catch (err) {
+      throw this.failure(err);
+    }
   }
 
   async close(): Promise<void> {
@@ -108,8 +125,13 @@ export class Reporter {
       if (hidden > 0) this.terminal.line(`awslogs: … and ${hidden} more errors (use --errors FILE to keep them all)`);
       return;
     }
-    await this.fileWriter.flush();
-    await new Promise<void>((resolve, reject) => this.file!.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    try {
+      if (this.writeFailure !== undefined) throw this.writeFailure;
+      await this.fileWriter.flush();
+      await new Promise<void>((resolve, reject) => this.file!.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    } catch (err) {
+      throw this.failure(err);
+    }
   }
 
   summaryText(run: RunSummary): void {

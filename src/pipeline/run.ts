@@ -13,7 +13,7 @@ import { BatchedWriter } from './output.js';
 import { processInParallel } from './parallel.js';
 import { processInput, type InputSettings, type ProcessedInput } from './process_input.js';
 import { Progress } from './progress.js';
-import { Reporter, type InputSummary, type RunSummary, type TypeTotals } from './report.js';
+import { ErrorsFileError, Reporter, type InputSummary, type RunSummary, type TypeTotals } from './report.js';
 import type { Terminal } from './terminal.js';
 
 export const EXIT_OK = 0;
@@ -165,20 +165,28 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     }
   };
 
-  // stdin cannot be handed to a worker thread: a run that reads it stays in this thread.
-  if (opts.jobs > 1 && jobs.length > 1 && !jobs.some((j) => j.input.path === '-')) {
-    await out.flush();
-    await processInParallel(jobs, opts, opts.jobs, opts.stdout, reporter, hooks, onResult);
-  } else {
-    for (const job of jobs) {
-      onResult(job, await inThisThread(job));
-      // A full disk fails every file after it too: stop at the first.
-      if (outputFailed) break;
+  try {
+    // stdin cannot be handed to a worker thread: a run that reads it stays in this thread.
+    if (opts.jobs > 1 && jobs.length > 1 && !jobs.some((j) => j.input.path === '-')) {
+      await out.flush();
+      await processInParallel(jobs, opts, opts.jobs, opts.stdout, reporter, hooks, onResult);
+    } else {
+      for (const job of jobs) {
+        onResult(job, await inThisThread(job));
+        // A full disk fails every file after it too: stop at the first.
+        if (outputFailed) break;
+      }
     }
+    await out.flush();
+    progress?.finish();
+    await reporter.close();
+  } catch (err) {
+    // Error reports that cannot be kept would be records lost: stop, say so, status 2.
+    if (!(err instanceof ErrorsFileError)) throw err;
+    progress?.finish();
+    terminal.line(`awslogs: ${err.message}`);
+    return EXIT_USAGE;
   }
-  await out.flush();
-  progress?.finish();
-  await reporter.close();
 
   let exitStatus = EXIT_OK;
   for (const t of types.values()) if (t.failed > 0) exitStatus = EXIT_RECORDS_FAILED;
