@@ -169,13 +169,26 @@ test('a cut NDJSON line (between values) is rejected; the next lines are records
   assert.match(rejects(out)[0]![1], /record on line 1 is not closed at the end of the line/);
 });
 
-test('a cut NDJSON line followed by blank lines is rejected; the next record is not swallowed (found by the property tests)', () => {
+test('a cut NDJSON line followed by blank lines or more broken lines is rejected; the next record is not swallowed (found by the property tests)', () => {
   const out = frameAll('{"a":{"b":1},\n\n \r\n\t\n{"a":"two"}\n{"a":[1,\r\n\r\n{"a":"four"}\n');
   assert.deepEqual(records(out), [['{"a":"two"}', 5], ['{"a":"four"}', 8]]);
   assert.deepEqual(rejects(out).map((r) => [r[2], r[3]]), [['{"a":{"b":1},', 1], ['{"a":[1,', 6]]);
-  // A line with content in between makes it a multi-line document: no cut there.
-  const multi = frameAll('{"a":[1,\n2,\n{"b":3}]}\n');
-  assert.deepEqual(records(multi), [['{"a":[1,\n2,\n{"b":3}]}', 1]]);
+  // Nor by a broken line that follows it (found by the fuzz run).
+  const two = frameAll('{"a":1,{"b":2}\n"c":3,{"d":4}\n{"a":"three"}\n');
+  assert.deepEqual(records(two), [['{"a":"three"}', 3]]);
+  assert.deepEqual(rejects(two).map((r) => [r[2], r[3]]), [['{"a":1,{"b":2}\n"c":3,{"d":4}', 1]]);
+});
+
+test('a wrapper object not closed after its array: reported, and the documents after it are not skipped as its tail', () => {
+  const out = frameAll('{"Records":[{"a":1}],"NextToken":{"x":1}\n{"b":2}\n{"Findings":[\n{"c":3}\n],\n"more": {"y": [1]}\n}\n{"d":4}\n{"Records":[]\n');
+  assert.deepEqual(records(out), [['{"a":1}', 1], ['{"b":2}', 2], ['{"c":3}', 4], ['{"d":4}', 8]]);
+  assert.deepEqual(rejects(out).map((r) => [r[1], r[3]]), [
+    ['malformed JSON: the object holding the "Records" array is not closed before line 2 (cut short?)', 1],
+    ['incomplete JSON: the input ended before the object holding the "Records" array was closed', 9],
+  ]);
+  const cutInString = frameAll('{"Records":[{"a":1}],"NextToken":"abc\n{"b":2}\n');
+  assert.deepEqual(records(cutInString), [['{"a":1}', 1], ['{"b":2}', 2]]);
+  assert.deepEqual(rejects(cutInString).map((r) => [r[1], r[3]]), [['malformed JSON: the object holding the "Records" array is cut short (line 1 ends inside a string)', 1]]);
 });
 
 test('a cut element inside a pretty-printed wrapper: rejected, streaming goes on', () => {

@@ -18,9 +18,10 @@
 // never takes the rest of the file with it:
 // - text between documents that does not start one (`{` or `[`);
 // - a raw line break inside a string (JSON forbids it: the record was cut);
-// - a one-line record still open at the end of its line when the next line
-//   starts with `{` (a cut NDJSON line; pretty printers never put a nested
-//   `{` in column 0 after a line that holds more than the opening bracket);
+// - a one-line record still open at the end of its line when a later line
+//   starts with `{` (a cut NDJSON line, whatever lines follow it; pretty
+//   printers never put a nested `{` in column 0 after a first line that holds
+//   more than the opening bracket);
 // - nesting deeper than maxDepth, or a record longer than maxRecordChars
 //   (scanned to its end, reported, never parsed).
 import { StringDecoder } from 'node:string_decoder';
@@ -111,8 +112,6 @@ export class JsonFramer implements Framer {
   private inWrapper = false;
   /** Whether a `{` in column 0 of the record's second line means it was cut: 0 unknown, 1 yes, 2 no. */
   private breakable = 0;
-  /** Where the record's first line ends, in characters from the record's start. */
-  private firstLineEnd = 0;
 
   // Scanner state inside a value.
   private depth = 0;
@@ -140,6 +139,8 @@ export class JsonFramer implements Framer {
   private wrapperInObject = false;
   private wrapperLine = 0;
   private wrapperHead = '';
+  /** The line of the wrapper array's `]`. */
+  private wrapperEndLine = 0;
 
   // Resynchronisation after bad input.
   private resyncMessage = '';
@@ -186,11 +187,13 @@ export class JsonFramer implements Framer {
         this.mode = Mode.WrapperBetween;
         return this.end(cutShort);
       case Mode.WrapperBetween:
-      case Mode.WrapperTail:
+      case Mode.WrapperTail: {
+        const what = this.mode === Mode.WrapperTail ? `object holding the ${this.wrapperDescription()}` : this.wrapperDescription();
         this.mode = Mode.Between;
         // After a read fault the pipeline reports the input; an unclosed wrapper is its echo.
-        if (!cutShort) this.handler.reject(`incomplete JSON: the input ended before the ${this.wrapperDescription()} was closed`, this.wrapperHead, this.wrapperLine);
+        if (!cutShort) this.handler.reject(`incomplete JSON: the input ended before the ${what} was closed`, this.wrapperHead, this.wrapperLine);
         return;
+      }
       case Mode.Resync:
         this.mode = Mode.Between;
         this.emitReject('', 0, this.resyncMessage, this.resyncShowsFound);
@@ -356,6 +359,7 @@ export class JsonFramer implements Framer {
       if (c === COMMA || isBlankChar(c)) continue;
       if (c === CLOSE_BRACKET) {
         if (this.wrapperInObject) {
+          this.wrapperEndLine = this.lineNo;
           this.depth = 1;
           this.inString = false;
           this.escape = false;
@@ -402,13 +406,27 @@ export class JsonFramer implements Framer {
     let escape = this.escape;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c === LF) this.lineNo++;
+      if (c === LF) {
+        this.lineNo++;
+        if (inString) {
+          // JSON strings hold no raw line break: the object was cut inside one.
+          this.mode = Mode.Between;
+          this.handler.reject(`malformed JSON: the object holding the ${this.wrapperDescription()} is cut short (line ${this.lineNo - 1} ends inside a string)`, this.wrapperHead, this.wrapperLine);
+          return i + 1;
+        }
+      }
       if (inString) {
         if (escape) escape = false;
         else if (c === QUOTE) inString = false;
         else if (c === BACKSLASH) escape = true;
       } else if (c === QUOTE) {
         inString = true;
+      } else if (c === OPEN_BRACE && this.lineNo > this.wrapperEndLine && (i > 0 ? s.charCodeAt(i - 1) : this.prevChar) === LF) {
+        // A document in column 0 after the array's line: the wrapper object was cut
+        // short, and what follows must not be skipped as its tail.
+        this.mode = Mode.Between;
+        this.handler.reject(`malformed JSON: the object holding the ${this.wrapperDescription()} is not closed before line ${this.lineNo} (cut short?)`, this.wrapperHead, this.wrapperLine);
+        return i;
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         depth++;
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
@@ -522,9 +540,9 @@ export class JsonFramer implements Framer {
           }
           break;
         case OPEN_BRACE:
-          if (depth > 0 && this.breakable === 1 && (i > 0 ? s.charCodeAt(i - 1) : this.prevChar) === LF &&
-              (this.lineNo === this.recLine + 1 || this.blankSinceFirstLine(s, i))) {
-            // The last non-blank line held an unclosed one-line record; this line starts the next one.
+          if (depth > 0 && this.breakable === 1 && this.lineNo > this.recLine &&
+              (i > 0 ? s.charCodeAt(i - 1) : this.prevChar) === LF) {
+            // An earlier line held an unclosed one-line record; this line starts the next one.
             this.emitReject(s, i, `malformed JSON: the record on line ${this.recLine} is not closed at the end of the line (cut short?)`);
             this.beginRecord(i, this.inWrapper);
             this.detect = !this.inWrapper;
@@ -549,10 +567,7 @@ export class JsonFramer implements Framer {
           }
           break;
         case LF:
-          if (this.lineNo === this.recLine && this.breakable === 0) {
-            this.breakable = this.firstLineHasContent(s, i) ? 1 : 2;
-            this.firstLineEnd = this.partsLen + (i - this.recStart);
-          }
+          if (this.lineNo === this.recLine && this.breakable === 0) this.breakable = this.firstLineHasContent(s, i) ? 1 : 2;
           this.lineNo++;
           break;
       }
@@ -580,28 +595,6 @@ export class JsonFramer implements Framer {
     const length = this.partsLen + (i - this.recStart);
     if (length > 64) return true;
     return hasContentAfterOpener(this.parts.join('') + s.slice(this.recStart, i));
-  }
-
-  /**
-   * Whether only blank lines lie between the end of the record's first line
-   * and `i` (NDJSON with blank lines between records). Walks back from `i`,
-   * so a line with content stops it at once.
-   */
-  private blankSinceFirstLine(s: string, i: number): boolean {
-    if (this.overflowHead !== undefined) return false;
-    let remaining = this.partsLen + (i - this.recStart) - this.firstLineEnd;
-    for (let k = i - 1; k >= this.recStart && remaining > 0; k--, remaining--) {
-      const c = s.charCodeAt(k);
-      if (c !== LF && !isBlankChar(c)) return false;
-    }
-    for (let p = this.parts.length - 1; p >= 0 && remaining > 0; p--) {
-      const part = this.parts[p]!;
-      for (let k = part.length - 1; k >= 0 && remaining > 0; k--, remaining--) {
-        const c = part.charCodeAt(k);
-        if (c !== LF && !isBlankChar(c)) return false;
-      }
-    }
-    return true;
   }
 
   private becomeWrapper(s: string, i: number): void {

@@ -487,13 +487,16 @@ export function mutateJson(line: string, mutations: readonly JsonMutation[]): st
     if (key === undefined || typeof container !== 'object' || container === null) continue;
     const target = container as Record<string | number, unknown>;
     const old = target[key];
+    // A copy: fast-check replays the same value while shrinking, and a later
+    // mutation may reach into it (an object shared between runs can become cyclic).
+    const value = JSON.parse(JSON.stringify(m.value) ?? 'null') as unknown;
     if (Array.isArray(target)) {
       if (m.action === 'delete') target.splice(Number(key), 1);
-      else target[Number(key)] = m.value;
+      else target[Number(key)] = value;
       continue;
     }
     // defineProperty: assigning `__proto__` would set the prototype instead of a key.
-    if (m.action === 'replace') Object.defineProperty(target, key, { value: m.value, enumerable: true, writable: true, configurable: true });
+    if (m.action === 'replace') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
     else {
       delete target[key];
       if (m.action === 'rename') Object.defineProperty(target, m.key, { value: old, enumerable: true, writable: true, configurable: true });
