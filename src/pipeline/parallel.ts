@@ -52,6 +52,8 @@ export async function processInParallel(
   const workers: Worker[] = [];
   let head = 0;
   let next = 0;
+  /** After an output failure (a full disk) no new input is started: each would fail the same way. */
+  let stopping = false;
   /** While the head input's spill file is copied to stdout, its new batches wait in memory. */
   let copying = false;
   let spillDir: string | undefined;
@@ -88,7 +90,7 @@ export async function processInParallel(
   };
 
   const startJob = (w: Worker) => {
-    if (next >= jobs.length) return;
+    if (next >= jobs.length || stopping) return;
     const job = jobs[next]!;
     const request: JobRequest = {
       kind: 'job',
@@ -110,7 +112,7 @@ export async function processInParallel(
   await new Promise<void>((resolve, reject) => {
     /** Writes out everything the inputs at the head have finished, in order. */
     const advance = async (): Promise<void> => {
-      while (head < jobs.length) {
+      while (head < (stopping ? next : jobs.length)) {
         const p = pending[head]!;
         for (const r of p.reports.splice(0)) reporter.error(r);
         for (const [file, message] of p.notices.splice(0)) reporter.notice(file, message);
@@ -166,6 +168,7 @@ export async function processInParallel(
           return;
         case 'done':
           p.result = msg.result;
+          if (msg.result.outputProblem !== undefined) stopping = true;
           startJob(w);
           if (atHead && !copying) advanceOrFail();
           return;

@@ -188,6 +188,9 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     return EXIT_USAGE;
   }
 
+  if (outputFailed && inputs.length < jobs.length) {
+    terminal.line(`awslogs: stopped after the output failure: ${jobs.length - inputs.length} inputs were not read`);
+  }
   let exitStatus = EXIT_OK;
   for (const t of types.values()) if (t.failed > 0) exitStatus = EXIT_RECORDS_FAILED;
   if (unreadable > 0 || outputFailed) exitStatus = EXIT_USAGE;
