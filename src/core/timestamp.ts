@@ -204,8 +204,3 @@ export function normalizeCompactDateTime(s: string): string | undefined {
   if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
   return fromParts(y, mo, d, h, mi, sec, NINE_ZEROS, 0);
 }
-
-/** True for a string already in the output form. */
-export function isNormalizedTimestamp(s: string): boolean {
-  return s.length === 30 && normalizeRFC3339(s) === s;
-}

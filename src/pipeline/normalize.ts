@@ -5,7 +5,7 @@ import { IndicatorCollector } from '../core/indicators.js';
 import { makeErrorReport, type ErrorReport } from '../core/errors.js';
 import type { StandardFields } from '../core/standard.js';
 import type { LogTypeDescriptor, Fields, Framing, Parser, ParseSink, ParserOptions } from '../logtypes/types.js';
-import { InputError, readInput, type InputInfo } from './input.js';
+import { InputError } from './input.js';
 import { JsonFramer } from './json.js';
 import { LineFramer, type Framer, type RecordHandler } from './lines.js';
 import { emptyCounts, type Counts } from './report.js';
@@ -242,5 +242,4 @@ export function addCounts(into: Counts, c: Counts): void {
   into.filtered += c.filtered;
 }
 
-export { emptyCounts, readInput };
-export type { InputInfo };
+export { emptyCounts };
