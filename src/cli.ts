@@ -11,7 +11,8 @@ import { LOG_TYPES, LOG_TYPE_NAMES, findLogType } from './logtypes/index.js';
 import { parseVpcFormat } from './logtypes/vpc_flow.js';
 import type { ParserOptions } from './logtypes/types.js';
 import { detectInput, type DetectMode } from './pipeline/process_input.js';
-import { EXIT_USAGE, findUnreadable, runNormalize, temporaryOutputs } from './pipeline/run.js';
+import { InputListError, expandInputs } from './pipeline/inputs.js';
+import { EXIT_USAGE, runNormalize, temporaryOutputs } from './pipeline/run.js';
 import { schemaPath } from './pipeline/validate.js';
 
 const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
@@ -188,16 +189,21 @@ Examples:
   program
     .command('detect')
     .description('print each input\'s detected log type (<file>\\t<LogType> or unknown); exit 1 if any is unknown')
-    .argument('[files...]', 'input files, gzip or plain; - or nothing reads stdin')
+    .argument('[files...]', 'input files or directories (walked as by normalize), gzip or plain; - or nothing reads stdin')
     .option('--vpc-format <fields>', 'as for normalize')
     .addHelpText('after', `
 Examples:
   awslogs detect downloads/*.gz
+  awslogs detect synced-bucket/ | awk -F'\t' '$2 == "unknown"'
   for f in *.gz; do [ "$(awslogs detect "$f" | cut -f2)" = AWS.ALB ] && echo "$f"; done`)
     .action(async (files: string[], raw: { vpcFormat?: string }) => {
-      const inputs = files.length === 0 ? ['-'] : files;
-      const unreadable = await findUnreadable(inputs);
-      if (unreadable !== undefined) throw new UsageError(`${unreadable[0]}: ${unreadable[1]}`);
+      let inputs: string[];
+      try {
+        inputs = (await expandInputs(files)).files.map((f) => f.path);
+      } catch (err) {
+        if (err instanceof InputListError) throw new UsageError(err.message);
+        throw err;
+      }
       const settings = { detect: 'input' as const, candidates: LOG_TYPES, parserOptions: parserOptions(raw.vpcFormat), maxLineChars: DEFAULT_MAX_LINE_BYTES };
       let code = 0;
       for (const file of inputs) {

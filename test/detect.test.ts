@@ -127,3 +127,16 @@ test('--detect per-line: interleaved lines of two types, each parsed as its own;
   assert.match(reports[0].error, /no log type parses this line/);
   assert.match(r.stderr, /AWS\.VPCFlow: 1 input, 3 records read: 2 written, 0 failed, 1 skipped/);
 });
+
+test('awslogs detect walks a directory like normalize does, file by file', async () => {
+  const dir = join(tmp, 'detect-dir');
+  const vpc = write('detect-dir/b/flow.log', SAMPLES.get('AWS.VPCFlow')!);
+  const aurora = write('detect-dir/a/audit.log', SAMPLES.get('AWS.AuroraMySQLAudit')!);
+  write('detect-dir/.hidden', 'x');
+  const r = await runCli(['detect', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${aurora}\tAWS.AuroraMySQLAudit\n${vpc}\tAWS.VPCFlow\n`);
+  const missing = await runCli(['detect', join(tmp, 'nope')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no such file or directory/);
+});

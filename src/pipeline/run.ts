@@ -3,7 +3,6 @@
 // decides the exit status (OUTPUT.md): 0 all records normalized, 1 some
 // records failed, 2 a usage error, an input unreadable or an output unwritable.
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { StandardFields } from '../core/standard.js';
 import { InputListError, expandInputs, type InputFile } from './inputs.js';
@@ -39,21 +38,6 @@ export interface RunOptions extends InputSettings {
 
 /** Temporary --out-dir files being written (by this thread or a worker): removed on an interrupt. */
 export const temporaryOutputs = new Set<string>();
-
-/** Checks every named file before any output, so a typo fails fast and cleanly. */
-export async function findUnreadable(inputs: readonly string[]): Promise<[string, string] | undefined> {
-  for (const file of inputs) {
-    if (file === '-') continue;
-    try {
-      const s = await stat(file);
-      if (s.isDirectory()) return [file, 'is a directory'];
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return [file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((err as Error).message)];
-    }
-  }
-  return undefined;
-}
 
 /** A job of the run: one input and, with --out-dir, where its output goes. */
 export interface Job {
