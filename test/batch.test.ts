@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BIN, ROOT, runCli } from './helpers/cli.js';
+import { BIN, ROOT, listFiles, runCli } from './helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'awslogs-batch-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -24,19 +24,6 @@ function sample(name: string): Buffer {
   return raw[0] === 0x1f ? gunzipSync(raw) : raw;
 }
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop()!;
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else out.push(relative(dir, p));
-    }
-  }
-  return out.sort();
-}
 
 /** A bucket prefix as `aws s3 sync` leaves it: all six types, a digest, a hidden file. */
 function syncedTree(name: string): string {

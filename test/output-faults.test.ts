@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { BIN, runCli } from './helpers/cli.js';
+import { join } from 'node:path';
+import { BIN, listFiles, runCli } from './helpers/cli.js';
 import { assertCleanStderr } from './helpers/hostile.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'awslogs-faults-'));
@@ -34,20 +34,6 @@ function vpcInput(rel: string, lines: number, badEvery = 0): string {
   return path;
 }
 
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop()!;
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else out.push(relative(dir, p));
-    }
-  }
-  return out.sort();
-}
 
 /** Mounts a tmpfs (we run as root in CI); returns why not when that is not allowed. */
 function mountTmpfs(dir: string, options: string): string | undefined {

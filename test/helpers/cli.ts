@@ -1,6 +1,7 @@
 // Runs the built binary as a user would, for CLI and golden tests.
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The project root (tests run from dist/test/…). */
@@ -62,4 +63,20 @@ export function maskLine(line: string): string {
 
 export function maskOutput(ndjson: string): string[] {
   return ndjson.split('\n').filter((l) => l.length > 0).map(maskLine);
+}
+
+/** Every file below `dir` (relative paths, sorted); none when `dir` does not exist. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else out.push(relative(dir, p));
+    }
+  }
+  return out.sort();
 }
