@@ -12,8 +12,9 @@ import fc from 'fast-check';
 import type { ErrorReport } from '../src/core/errors.js';
 import { StandardFields } from '../src/core/standard.js';
 import { LOG_TYPES, findLogType } from '../src/logtypes/index.js';
-import type { LogTypeDescriptor, ParseSink } from '../src/logtypes/types.js';
+import type { Fields, LogTypeDescriptor, ParseSink } from '../src/logtypes/types.js';
 import { detectFromSample } from '../src/pipeline/detect.js';
+import { JsonLineBuffer } from '../src/pipeline/json_bytes.js';
 import type { RecordHandler } from '../src/pipeline/lines.js';
 import { RecordProcessor, createFramer, type ErrorSink, type OutputSink } from '../src/pipeline/normalize.js';
 import type { Counts } from '../src/pipeline/report.js';
@@ -38,8 +39,11 @@ const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 class Capture implements OutputSink, ErrorSink {
   readonly lines: string[] = [];
   readonly reports: ErrorReport[] = [];
-  write(text: string): void {
-    this.lines.push(text);
+  /** Encoded as the CLI encodes it, so the properties cover the byte encoder too. */
+  writeRecord(record: Fields): void {
+    const encoder = new JsonLineBuffer(64);
+    encoder.appendRecord(record);
+    this.lines.push(encoder.take().toString('utf8'));
   }
   error(report: ErrorReport): void {
     this.reports.push(report);

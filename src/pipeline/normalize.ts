@@ -13,7 +13,8 @@ import { validatorFor, type RecordValidator } from './validate.js';
 
 /** Where normalized lines go (a BatchedWriter, or nowhere for a probe). */
 export interface OutputSink {
-  write(text: string): void;
+  /** Writes the record as one JSON line, or throws and writes nothing. */
+  writeRecord(record: Fields): void;
 }
 
 /** Where error reports and per-input notices go (the Reporter, or nowhere for a probe). */
@@ -62,7 +63,7 @@ function passes(filter: RecordFilter, fields: Fields): boolean {
   return true;
 }
 
-export const NOWHERE: OutputSink & ErrorSink = { write() {}, error() {}, notice() {} };
+export const NOWHERE: OutputSink & ErrorSink = { writeRecord() {}, error() {}, notice() {} };
 
 /** Turns parser callbacks into output lines, error reports and counts. */
 export class RecordProcessor implements ParseSink, RecordHandler {
@@ -158,7 +159,7 @@ export class RecordProcessor implements ParseSink, RecordHandler {
       this.counts.filtered++;
       return;
     }
-    this.out.write(JSON.stringify(fields) + '\n');
+    this.out.writeRecord(fields);
     this.counts.read++;
     this.counts.written++;
   }
