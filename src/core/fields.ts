@@ -24,6 +24,23 @@ export function parseInteger(s: string): number | undefined {
   return neg ? -n : n;
 }
 
+/**
+ * parseInteger(s.slice(start, end)) without making the slice: for parsers
+ * that scan a line in place. Digits only (no sign), at most 15 of them;
+ * returns undefined for anything else, and the caller falls back to
+ * parseInteger on the slice for the rare values this does not take.
+ */
+export function parseDigitsAt(s: string, start: number, end: number): number | undefined {
+  if (end <= start || end - start > 15) return undefined;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 function parseBigInteger(s: string): number | undefined {
   if (!/^-?\d+$/.test(s)) return undefined;
   const n = Number(s);

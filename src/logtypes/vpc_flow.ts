@@ -5,7 +5,7 @@
 // custom format picks any subset in any order. Records delivered through
 // CloudWatch Logs have no header: they use the default version-2 layout or
 // the format the user names with --vpc-format.
-import { parseInteger, recordMaker } from '../core/fields.js';
+import { parseDigitsAt, parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
 import { formatUnix } from '../core/timestamp.js';
 import type { LogTypeDescriptor, Parser, ParseSink, ParserOptions, Fields } from './types.js';
@@ -161,7 +161,51 @@ class VpcFlowParser implements Parser {
     if (c0 >= 97 && c0 <= 122 || c0 === 36) {
       if (isVpcHeader(line)) return this.rearm(line, sink);
     }
-    const tokens = splitFields(line);
+    const fields = this.scanInPlace(line);
+    if (fields !== undefined) return sink.event(fields);
+    this.parseTokens(splitFields(line), sink);
+  }
+
+  /**
+   * The common line: exactly one space between the columns' values, all of
+   * them well formed. Values are read where they lie in the line (numbers
+   * without a substring, no token array). Anything else (extra or missing
+   * fields, runs of blanks, tabs, a bad value) returns undefined and goes
+   * to parseTokens, which handles it and words the error.
+   */
+  private scanInPlace(line: string): Fields | undefined {
+    const columns = this.columns;
+    const len = line.length;
+    const fields = this.newRecord();
+    let start = 0;
+    for (let i = 0; i < columns.length; i++) {
+      if (start > len) return undefined; // fewer values than columns
+      let end = line.indexOf(' ', start);
+      if (end < 0) end = len;
+      if (end === start) return undefined;
+      const column = columns[i]!;
+      if (end - start === 1 && line.charCodeAt(start) === 45) {
+        if (column.unknown) return undefined; // absent unknown field: parseTokens deletes its key
+      } else if (column.kind === 'string') {
+        fields[column.key] = line.slice(start, end);
+      } else {
+        const n = parseDigitsAt(line, start, end);
+        if (n === undefined) return undefined;
+        if (column.kind === 'integer') fields[column.key] = n;
+        else {
+          const ts = formatUnix(n);
+          if (ts === undefined) return undefined;
+          fields[column.key] = ts;
+        }
+      }
+      start = end + 1;
+    }
+    // More values than columns, or a trailing blank, or a tab in a string value.
+    if (start <= len || line.indexOf('\t') >= 0) return undefined;
+    return fields;
+  }
+
+  private parseTokens(tokens: string[], sink: ParseSink): void {
     const columns = this.columns;
     if (tokens.length < columns.length) {
       return sink.error(`expected ${columns.length} space-separated fields (${this.source}), found ${tokens.length}`);

@@ -10,7 +10,7 @@
 // character at a time and without recursion, and leaves parsing to the log
 // type (JSON.parse per record; ENGINEERING.md measured this at 156 MB/s
 // against 5–16 s for streaming JSON parsers on 210 MB). It scans decoded
-// text: StringDecoder keeps UTF-8 split across chunks intact, and JSON's
+// text: ChunkDecoder keeps UTF-8 split across chunks intact, and JSON's
 // structural characters are all ASCII.
 //
 // Input that cannot be a record is rejected with its line and the scanner
@@ -24,7 +24,7 @@
 //   more than the opening bracket);
 // - nesting deeper than maxDepth, or a record longer than maxRecordChars
 //   (scanned to its end, reported, never parsed).
-import { StringDecoder } from 'node:string_decoder';
+import { ChunkDecoder } from './decode.js';
 import { MAX_RAW_CHARS, quoteValue } from '../core/errors.js';
 import { INCOMPLETE_MESSAGE, type Framer, type RecordHandler } from './lines.js';
 
@@ -85,7 +85,7 @@ function hasContentAfterOpener(text: string): boolean {
 }
 
 export class JsonFramer implements Framer {
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder = new ChunkDecoder();
   private readonly maxDepth: number;
   private readonly maxRecordChars: number;
   private first = true;

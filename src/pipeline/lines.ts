@@ -1,8 +1,8 @@
 // Line framing: bytes → (text, line number). UTF-8 split across chunks is
-// decoded safely (StringDecoder); invalid bytes become U+FFFD and the record
+// decoded safely (ChunkDecoder); invalid bytes become U+FFFD and the record
 // is kept. A line longer than the limit is never buffered whole: its head is
 // kept for the error report, the rest is counted and dropped.
-import { StringDecoder } from 'node:string_decoder';
+import { ChunkDecoder } from './decode.js';
 import { MAX_RAW_CHARS } from '../core/errors.js';
 
 /** What a framer hands on: records, and pieces of input that cannot be records. */
@@ -27,7 +27,7 @@ function tooLongMessage(length: number, limit: number): string {
 export const INCOMPLETE_MESSAGE = 'incomplete record: the input ended in the middle of it';
 
 export class LineFramer implements Framer {
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder = new ChunkDecoder();
   private pending = '';
   private lineNo = 0;
   private first = true;
