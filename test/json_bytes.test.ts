@@ -58,6 +58,9 @@ const anyString = fc.oneof(
   fc.string({ unit: 'binary' }),
   // Lone surrogates and control characters, which JSON.stringify escapes.
   fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 12 }).map((codes) => String.fromCharCode(...codes)),
+  // Long strings take the bulk path: printable ASCII with now and then one character that is not.
+  fc.tuple(fc.stringMatching(/^[ -~]{28,90}$/), fc.nat(90), fc.constantFrom('', 'é', '日', '😀', '\ud800', '\n', '"', '\\', '\u007f'))
+    .map(([ascii, at, odd]) => ascii.slice(0, at) + odd + ascii.slice(at)),
 );
 const anyNumber = fc.oneof(
   fc.double(),

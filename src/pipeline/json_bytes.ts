@@ -37,9 +37,17 @@ const NO_ROOM = -1;
  */
 type Bytes = Buffer & RawWrites;
 
+/**
+ * From this length on, a string is copied by Buffer's UTF-8 encoder and then
+ * checked in the buffer: charCodeAt costs about 3 ns a character here, the
+ * encoder call about 50 ns plus a fraction of that (measured crossover ~28).
+ */
+const BULK_STRING = 32;
+
 /** `"s"`, escaped as JSON.stringify escapes it. */
 function writeString(buf: Bytes, p: number, s: string): number {
   const len = s.length;
+  if (len >= BULK_STRING) return writeLongString(buf, p, s);
   if (p + len + 2 > buf.length) return NO_ROOM;
   const start = p;
   buf[p++] = QUOTE;
@@ -51,6 +59,21 @@ function writeString(buf: Bytes, p: number, s: string): number {
   }
   buf[p++] = QUOTE;
   return p;
+}
+
+function writeLongString(buf: Bytes, p: number, s: string): number {
+  const len = s.length;
+  // Room for the whole UTF-8 form, so a count of len bytes can only mean all-ASCII.
+  if (p + 3 * len + 2 > buf.length) return NO_ROOM;
+  buf[p] = QUOTE;
+  if (buf.utf8Write(s, p + 1) !== len) return writeStringified(buf, p, s);
+  const end = p + 1 + len;
+  for (let i = p + 1; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 32 || c === 34 || c === 92) return writeStringified(buf, p, s);
+  }
+  buf[end] = QUOTE;
+  return end + 1;
 }
 
 /** Decimal digits of a non-negative safe integer at p; returns the end. */
