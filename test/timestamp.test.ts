@@ -55,6 +55,25 @@ test('differential: formatUnixMillis agrees with Date on 20,000 instants, and th
   }
 });
 
+test('differential: formatUnix agrees with Date on nearby and far instants (the minute cache cannot mix them up)', () => {
+  const FIRST = -62167219200; // 0000-01-01T00:00:00Z
+  const LAST = 253402300799; // 9999-12-31T23:59:59Z
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let t = 1718900000;
+  for (let i = 0; i < 30000; i++) {
+    // Mostly a walk of minutes (times 16 minutes apart share a cache slot), now and then a jump anywhere.
+    t = rand() < 0.02 ? Math.floor(FIRST + rand() * (LAST - FIRST)) : t + Math.floor((rand() - 0.5) * 2000) + (rand() < 0.5 ? 960 : -960);
+    if (t < FIRST || t > LAST) {
+      assert.equal(formatUnix(t), undefined, String(t));
+      continue;
+    }
+    const expected = new Date(t * 1000).toISOString().replace('.000Z', '.000000000Z');
+    assert.equal(formatUnix(t), expected, String(t));
+    assert.equal(formatUnix(t, '123456789'), expected.replace('000000000Z', '123456789Z'), String(t));
+  }
+});
+
 test('daysFromCivil matches Date.UTC', () => {
   for (const [y, m, d] of [[1970, 1, 1], [2000, 2, 29], [1900, 3, 1], [2400, 12, 31], [1, 1, 1]] as const) {
     const utc = new Date(0);

@@ -144,25 +144,57 @@ function writeValue(buf: Bytes, p: number, value: unknown): number {
   }
 }
 
+/**
+ * `"key":` as bytes, by the key's position in the record. Records of a log
+ * type share their key order (a template), so position i nearly always holds
+ * the same key: a pointer comparison, then a copy from bytes, where encoding
+ * the key again cost ~3 ns a character. The first key seen at a position is
+ * kept; a record with other keys there encodes them as usual.
+ */
+const KEY_SLOTS = 128;
+const slotKeys: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
+const slotBytes: Uint8Array[] = new Array<Uint8Array>(KEY_SLOTS).fill(new Uint8Array(0));
+
+function writeKey(buf: Bytes, p: number, key: string, slot: number): number {
+  if (slot < KEY_SLOTS) {
+    if (slotKeys[slot] === key) {
+      const bytes = slotBytes[slot]!;
+      const n = bytes.length;
+      if (p + n > buf.length) return NO_ROOM;
+      for (let i = 0; i < n; i++) buf[p + i] = bytes[i]!;
+      return p + n;
+    }
+    if (slotKeys[slot] === undefined) {
+      slotKeys[slot] = key;
+      slotBytes[slot] = Buffer.from(JSON.stringify(key) + ':');
+    }
+  }
+  p = writeString(buf, p, key);
+  if (p < 0 || p + 1 > buf.length) return NO_ROOM;
+  buf[p++] = COLON;
+  return p;
+}
+
 /** The record and its newline at p; returns the end, or NO_ROOM. */
 function writeRecord(buf: Bytes, p: number, record: Record<string, unknown>): number {
   if (p + 1 > buf.length) return NO_ROOM;
   buf[p++] = OPEN_BRACE;
   let first = true;
+  let slot = 0;
   // for-in visits own keys in JSON.stringify's order (records have no
   // enumerable inherited keys); the enum cache makes it cheap on records
   // that share a shape.
   for (const key in record) {
     const value = record[key];
+    slot++;
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
     if (!first) {
       if (p + 1 > buf.length) return NO_ROOM;
       buf[p++] = COMMA;
     }
     first = false;
-    p = writeString(buf, p, key);
-    if (p < 0 || p + 1 > buf.length) return NO_ROOM;
-    buf[p++] = COLON;
+    p = writeKey(buf, p, key, slot);
+    if (p < 0) return NO_ROOM;
     p = writeValue(buf, p, value);
     if (p < 0) return NO_ROOM;
   }
