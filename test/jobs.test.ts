@@ -55,6 +55,21 @@ test('--jobs 2 with later inputs spilling to disk (a tiny memory budget) keeps t
   assert.deepEqual(readdirSync(privateTmp), [], 'spill files removed');
 });
 
+test('--jobs 2 with many inputs spilling: every worker finishes, no listener warnings, same output as --jobs 1', async () => {
+  // Each spilled input is copied to stdout in turn; that once left listeners
+  // on stdout per input (a warning past ten) and could leave a batch waiting
+  // for a 'drain' its ending spill file never emits (a hang, now timed out).
+  const inputs = Array.from({ length: 14 }, (_, i) => vpcFile(`m${i}.log`, 4000 + 500 * (i % 3), 1e9));
+  const one = await runCli(['normalize', '--jobs', '1', ...inputs]);
+  const privateTmp = mkdtempSync(join(tmp, 'spill-many-'));
+  const two = await runCli(['normalize', '--jobs', '2', ...inputs], { env: { AWSLOGS_ORDER_BUFFER_BYTES: '1', TMPDIR: privateTmp }, timeoutMs: 60_000 });
+  assert.equal(two.signal, null, 'finished (not killed by the timeout)');
+  assert.equal(two.code, one.code, two.stderr);
+  assert.doesNotMatch(two.stderr, /Warning|listeners/);
+  assert.deepEqual(maskOutput(two.stdout), maskOutput(one.stdout));
+  assert.deepEqual(readdirSync(privateTmp), [], 'spill files removed');
+});
+
 test('--jobs 2 under | head -1 ends quietly with status 0', () => {
   const a = vpcFile('h1.log', 100000, 1e9);
   const b = vpcFile('h2.log', 100000, 1e9);

@@ -8,11 +8,11 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { ErrorReport } from '../core/errors.js';
 import type { ErrorSink } from './normalize.js';
+import { waitForDrain } from './output.js';
 import type { InputHooks, InputSettings, ProcessedInput } from './process_input.js';
 import type { Job } from './run.js';
 import type { JobRequest, MainMessage, WorkerMessage } from './worker.js';
@@ -25,6 +25,12 @@ interface Pending {
   bytes: number;
   /** Batches held while a spill file is copied out, acknowledged once they are written. */
   heldAcks: Worker[];
+  /**
+   * Batches the spill file took over its buffer size, acknowledged on its
+   * 'drain', or once it is closed: a stream that is ending never emits
+   * 'drain', and a batch left unacknowledged stalls its worker for good.
+   */
+  drainAcks: Worker[];
   /** Output past the memory budget, on disk until this input's turn. */
   spill?: { path: string; stream: WriteStream };
   /** Set while the spill file is being created. */
@@ -48,7 +54,7 @@ export async function processInParallel(
   hooks: InputHooks,
   onResult: (job: Job, result: ProcessedInput) => void,
 ): Promise<void> {
-  const pending: Pending[] = jobs.map(() => ({ chunks: [], bytes: 0, heldAcks: [], reports: [], notices: [] }));
+  const pending: Pending[] = jobs.map(() => ({ chunks: [], bytes: 0, heldAcks: [], drainAcks: [], reports: [], notices: [] }));
   const workers: Worker[] = [];
   let head = 0;
   let next = 0;
@@ -63,6 +69,12 @@ export async function processInParallel(
   const writeThenAck = (stream: Writable, chunk: Uint8Array, w: Worker) => {
     if (stream.write(chunk)) ack(w);
     else stream.once('drain', () => ack(w));
+  };
+  const writeToSpill = (p: Pending, chunk: Uint8Array, w: Worker) => {
+    const stream = p.spill!.stream;
+    if (stream.write(chunk)) return ack(w);
+    p.drainAcks.push(w);
+    if (p.drainAcks.length === 1) stream.once('drain', () => { for (const held of p.drainAcks.splice(0)) ack(held); });
   };
 
   /** Moves an input's buffered output to a new spill file; later batches go there too. */
@@ -85,7 +97,12 @@ export async function processInParallel(
     const spill = p.spill!;
     p.spill = undefined;
     await new Promise<void>((resolve, reject) => spill.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    await pipeline(createReadStream(spill.path, { highWaterMark: 1 << 20 }), stdout, { end: false });
+    for (const held of p.drainAcks.splice(0)) ack(held);
+    // Not stream.pipeline: with { end: false } it leaves listeners on stdout,
+    // one set per spilled input (a warning on stderr past ten, and a leak).
+    for await (const chunk of createReadStream(spill.path, { highWaterMark: 1 << 20 })) {
+      if (!stdout.write(chunk as Buffer)) await waitForDrain(stdout);
+    }
     await rm(spill.path, { force: true });
   };
 
@@ -145,7 +162,7 @@ export async function processInParallel(
             p.chunks.push(msg.chunk);
             p.heldAcks.push(w);
           } else if (p.spill !== undefined) {
-            writeThenAck(p.spill.stream, msg.chunk, w);
+            writeToSpill(p, msg.chunk, w);
           } else {
             p.chunks.push(msg.chunk);
             p.bytes += msg.chunk.length;

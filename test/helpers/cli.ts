@@ -19,6 +19,8 @@ export interface RunOptions {
   cwd?: string;
   stdin?: Buffer | string;
   env?: Record<string, string>;
+  /** Kill the run (SIGKILL) after this long, so a hang fails its test instead of stalling CI (default 120 s). */
+  timeoutMs?: number;
 }
 
 export function runCli(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -28,13 +30,16 @@ export function runCli(args: readonly string[], opts: RunOptions = {}): Promise<
       env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (code, signal) =>
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
     child.stdin.on('error', () => { /* the program may exit before reading all of stdin */ });
     if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
     else child.stdin.end();
