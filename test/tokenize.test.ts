@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { QuotedFields, splitQuotedFields } from '../src/core/tokenize.js';
 
 test('tokenize: plain fields separated by single spaces', () => {
@@ -94,4 +95,21 @@ test('tokenize: many quotes inside a long field stay linear', () => {
   const inner = 'a"'.repeat(50_000);
   const fields = splitQuotedFields(`"${inner}" z`);
   assert.deepEqual(fields, [inner, 'z']);
+});
+
+test('tokenize: the space-only fast path splits exactly as the blank-run path (property)', () => {
+  // A tab at the end is a separator there, so it sends a line down the
+  // general path without changing its fields (unless a quote is left open).
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('a', 'b', ' ', ' ', '"', '\\', '-', 'é'), { maxLength: 40 }).map((cs) => cs.join('')), (line) => {
+      const fast = new QuotedFields().split(line);
+      const general = new QuotedFields().split(line + '\t');
+      if (general.unterminated >= 0) return;
+      assert.deepEqual(
+        [fast.count, fast.values.slice(0, fast.count), fast.starts.slice(0, fast.count), fast.ends.slice(0, fast.count), fast.unterminated],
+        [general.count, general.values.slice(0, general.count), general.starts.slice(0, general.count), general.ends.slice(0, general.count), -1],
+      );
+    }),
+    { numRuns: 5000 },
+  );
 });

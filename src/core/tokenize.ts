@@ -63,6 +63,9 @@ export class QuotedFields {
     let n = 0;
     let i = 0;
     this.unterminated = -1;
+    // Without tabs, an unquoted field ends at the next space, which indexOf
+    // finds several times faster than a charCodeAt loop.
+    const spacesOnly = line.indexOf('\t') < 0;
     for (;;) {
       while (i < len && isBlank(line.charCodeAt(i))) i++;
       if (i >= len) break;
@@ -82,6 +85,10 @@ export class QuotedFields {
           values[n] = line.slice(from, q);
           i = q + 1;
         }
+      } else if (spacesOnly) {
+        const space = line.indexOf(' ', i);
+        i = space < 0 ? len : space;
+        values[n] = line.slice(start, i);
       } else {
         while (i < len && !isBlank(line.charCodeAt(i))) i++;
         values[n] = line.slice(start, i);
