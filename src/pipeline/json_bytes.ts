@@ -152,6 +152,7 @@ function writeValue(buf: Bytes, p: number, value: unknown): number {
  * kept; a record with other keys there encodes them as usual.
  */
 const KEY_SLOTS = 128;
+const MAX_CACHED_KEY = 64;
 const slotKeys: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
 const slotBytes: Uint8Array[] = new Array<Uint8Array>(KEY_SLOTS).fill(new Uint8Array(0));
 
@@ -164,7 +165,8 @@ function writeKey(buf: Bytes, p: number, key: string, slot: number): number {
       for (let i = 0; i < n; i++) buf[p + i] = bytes[i]!;
       return p + n;
     }
-    if (slotKeys[slot] === undefined) {
+    // Only short keys are kept: a hostile document's megabyte-long key must not stay in memory.
+    if (slotKeys[slot] === undefined && key.length <= MAX_CACHED_KEY) {
       slotKeys[slot] = key;
       slotBytes[slot] = Buffer.from(JSON.stringify(key) + ':');
     }
