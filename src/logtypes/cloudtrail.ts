@@ -12,7 +12,7 @@
 import type { IndicatorCollector } from '../core/indicators.js';
 import { walkIndicators } from '../core/jsonwalk.js';
 import { normalizeRFC3339 } from '../core/timestamp.js';
-import { DEFAULT_MAX_DEPTH } from '../pipeline/json.js';
+import { MAX_JSON_DEPTH } from '../core/limits.js';
 import {
   STANDARD_FIELDS_NOTICE, describeValue, dropStandardFields, eventBridgeDetail, isJsonObject, missingFields,
   missingMessage, nestsDeeperThan, normalizeTimeField, own, parseJsonObject,
@@ -55,8 +55,8 @@ class CloudTrailParser implements Parser {
         if (typeof inner !== 'string') {
           return sink.error(`field CloudTrailEvent: expected the event as a JSON string (lookup-events output), found ${describeValue(inner)}`);
         }
-        if (nestsDeeperThan(inner, DEFAULT_MAX_DEPTH)) {
-          return sink.error(`field CloudTrailEvent: JSON nested deeper than ${DEFAULT_MAX_DEPTH} levels (the limit); not parsed`);
+        if (nestsDeeperThan(inner, MAX_JSON_DEPTH)) {
+          return sink.error(`field CloudTrailEvent: JSON nested deeper than ${MAX_JSON_DEPTH} levels (the limit); not parsed`);
         }
         const parsed = parseJsonObject(inner, sink, 'a CloudTrail event', 'CloudTrailEvent');
         if (parsed === undefined) return;

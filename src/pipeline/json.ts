@@ -26,11 +26,12 @@
 //   (scanned to its end, reported, never parsed).
 import { ChunkDecoder } from './decode.js';
 import { MAX_RAW_CHARS, quoteValue } from '../core/errors.js';
+import { MAX_JSON_DEPTH } from '../core/limits.js';
 import { INCOMPLETE_MESSAGE, type Framer, type RecordHandler } from './lines.js';
 
 /** Keys whose array value makes a top-level object a wrapper (CloudTrail, lookup-events, get-findings). */
 export const WRAPPER_KEYS: readonly string[] = ['Records', 'Events', 'Findings', 'findings'];
-export const DEFAULT_MAX_DEPTH = 512;
+export const DEFAULT_MAX_DEPTH = MAX_JSON_DEPTH;
 /** Far above any real CloudTrail event or finding, well below V8's string limit (~512 M). */
 export const DEFAULT_MAX_RECORD_CHARS = 256 * 1024 * 1024;
 
