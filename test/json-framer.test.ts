@@ -546,6 +546,12 @@ test('flush-left documents (json.dumps(indent=0)): array elements in column 0 ar
   }
 });
 
+test('a wrapper key cut after its ":" and a top-level array on the next line: a cut, not a wrapper (found by the property test)', () => {
+  const out = frameAll('{"Records":\n[]\n{"Events":\n[{"a":1}]\ngarbage');
+  assert.deepEqual(out.map((o) => [o[0], o[o.length - 1]]), [['reject', 1], ['reject', 3], ['record', 4], ['reject', 5]]);
+  assert.deepEqual(rejects(out).map((r) => r[2]), ['{"Records":', '{"Events":', 'garbage']);
+});
+
 test('hand-written JSON with a value on the line after its key, indented: not a cut', () => {
   const doc = '{"a":\n  {"b": 1},\n "c": [\n  {"d": 2}\n ]}';
   assert.deepEqual(frameAll(`${doc}\n{"e":3}`), [['record', doc, 1], ['record', '{"e":3}', 6]]);

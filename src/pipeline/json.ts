@@ -613,17 +613,13 @@ export class JsonFramer implements Framer {
       }
       // An element, or bad input: the array is not empty.
       if (this.holdingDocument) this.dropDocument();
-      if (lineStart && this.elementLayout === ElementLayout.Unknown) {
-        this.elementLayout = this.isColumnZero(s, i) ? ElementLayout.Flush : ElementLayout.Indented;
-      }
-      if (c === OPEN_BRACE || c === OPEN_BRACKET || c === QUOTE) {
+      const scalar = c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110; // - 0-9 t f n
+      if (scalar || c === OPEN_BRACE || c === OPEN_BRACKET || c === QUOTE) {
+        if (lineStart && this.elementLayout === ElementLayout.Unknown) {
+          this.elementLayout = this.isColumnZero(s, i) ? ElementLayout.Flush : ElementLayout.Indented;
+        }
         this.beginRecord(i, Role.Element);
-        this.mode = Mode.Value;
-        return i;
-      }
-      if (c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110) { // - 0-9 t f n
-        this.beginRecord(i, Role.Element);
-        this.mode = Mode.Scalar;
+        this.mode = scalar ? Mode.Scalar : Mode.Value;
         return i;
       }
       this.startResync(i, `malformed JSON: expected "," or "]" between the elements of the ${this.wrapperDescription()}`, Mode.WrapperBetween, true);
@@ -772,7 +768,7 @@ export class JsonFramer implements Framer {
         if (watch === 1 && c === COLON) {
           watch = this.keyConfirmed();
           keys = this.keys;
-        } else if (watch === 2 && c === OPEN_BRACKET) {
+        } else if (watch === 2 && c === OPEN_BRACKET && ((prev & AFTER_LF) === 0 || !this.startsDocument(s, i, prev, depth))) {
           this.nextBackslash = nextBackslash;
           this.nextLf = nextLf;
           this.becomeWrapper(s, i);
