@@ -21,7 +21,9 @@
 //   json-framer.test.ts).
 // - An event never starts with a wrapper key holding a non-empty array (that
 //   is a wrapper's shape); it may carry wrapper keys anywhere else, and one
-//   holding an empty array first.
+//   holding an empty array first. A wrapper may be followed by keys no
+//   wrapper has: with an empty array it is one record, else its elements are
+//   records and the rest of the object is one report.
 // - Garbage is lines that start with neither a bracket nor what a JSON value
 //   starts with, and hold no bracket: after a valid document it is one report
 //   (consecutive lines together); after a cut inside a document, an element or
@@ -199,7 +201,11 @@ const elementNode: fc.Arbitrary<Node> = fc.oneof(
 
 type Item =
   | { kind: 'document'; node: Node; layout: LayoutName }
-  | { kind: 'wrapper'; key: string | undefined; before: Array<[string, Node]>; elements: Node[]; after: Array<[string, Node]>; layout: LayoutName }
+  | {
+    kind: 'wrapper'; key: string | undefined; before: Array<[string, Node]>; elements: Node[]; after: Array<[string, Node]>;
+    /** Keys after the array that no wrapper has: the document is one record (empty array) or its rest is reported. */
+    others: Array<[string, Node]>; layout: LayoutName;
+  }
   | { kind: 'garbage'; lines: string[] };
 
 /** Where to cut: at a fraction of the printed text, or right after the nth of a structural character. */
@@ -219,6 +225,10 @@ const wrapperItem: fc.Arbitrary<Item> = fc.record({
   before: fc.array(siblingEntry, { maxLength: 2 }),
   elements: fc.array(elementNode, { maxLength: 4 }),
   after: fc.array(siblingEntry, { maxLength: 2 }),
+  others: fc.oneof(
+    { weight: 3, arbitrary: fc.constant<Array<[string, Node]>>([]) },
+    { weight: 1, arbitrary: fc.array(fc.tuple(fc.constantFrom('eventVersion', 'schemaVersion', ...WRAPPER_KEYS, 'x'), jsonish).map(([k, value]): [string, Node] => [k, { kind: 'value', value }]), { minLength: 1, maxLength: 2 }) },
+  ),
   layout: layoutArb,
 }).map((w) => ({ kind: 'wrapper', ...w }));
 const GARBAGE_START = 'ABCDEFGHIJKLMOPQRSUVWXYZ#<>!?*=@~%';
@@ -278,7 +288,7 @@ function printItem(item: Item): Printed {
     return printEntries(entries, item.layout, 0, print);
   }
   if (item.key === undefined) return printArray(item.elements, item.layout, 0, print, 0);
-  return printEntries([...item.before, [item.key, item.elements], ...item.after], item.layout, 0, print);
+  return printEntries([...item.before, [item.key, item.elements], ...item.after, ...item.others], item.layout, 0, print);
 }
 
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
@@ -344,8 +354,15 @@ function buildModel(drawn: Drawn[], eol: string, blankLines: readonly string[], 
       }
       state = between ? 'clean' : 'merging';
     } else {
-      if (item.kind === 'document') records.push(expected(item.node, text, { start: 0, end: text.length }, line));
-      else printed.elements.forEach((el, i) => records.push(expected(item.elements[i]!, text, el, line)));
+      if (item.kind === 'document') {
+        records.push(expected(item.node, text, { start: 0, end: text.length }, line));
+      } else if (item.key !== undefined && item.others.length > 0 && item.elements.length === 0) {
+        records.push({ text, line, eventId: undefined }); // no wrapper's shape: one record
+      } else {
+        printed.elements.forEach((el, i) => records.push(expected(item.elements[i]!, text, el, line)));
+        // Elements streamed, then keys no wrapper has: the rest of the object is one report.
+        if (item.key !== undefined && item.others.length > 0) owners.push({ from: line, to: line + lines(text) - 1, what: `rest of wrapper ${index}` });
+      }
       state = 'clean';
     }
     pieces.push(text);
