@@ -228,11 +228,13 @@ test('__proto__, constructor and prototype keys anywhere stay data (CloudTrail a
   const ctEvent = withKeys(event).replace('"requestParameters":null', `"requestParameters":{${hostile}}`);
   const inputs: Array<[TypeName, string]> = [
     ['AWS.CloudTrail', ctEvent],
-    ['AWS.CloudTrail', `{${hostile},"Records":[${ctEvent}]}`],
+    // Wrappers hold only their array and NextToken & co. (issue 13: a document with other keys before
+    // the array is one record): the hostile keys are in their elements.
+    ['AWS.CloudTrail', `{"Records":[${ctEvent}]}`],
     ['AWS.CloudTrail', `{${hostile},"detail-type":"AWS API Call via CloudTrail","detail":${ctEvent}}`],
-    ['AWS.CloudTrail', JSON.stringify({ Events: [{ CloudTrailEvent: ctEvent }] }).replace('{"Events"', `{${hostile},"Events"`)],
+    ['AWS.CloudTrail', JSON.stringify({ Events: [{ CloudTrailEvent: ctEvent }], NextToken: 'x' }).replace('[{"CloudTrailEvent"', `[{${hostile},"CloudTrailEvent"`)],
     ['AWS.GuardDuty', withKeys(finding).replace('"resource":{', `"resource":{${hostile},`)],
-    ['AWS.GuardDuty', `{${hostile},"Findings":[${withKeys(finding)}]}`],
+    ['AWS.GuardDuty', `{"Findings":[${withKeys(finding)}]}`],
     ['AWS.GuardDuty', `{${hostile},"detail-type":"GuardDuty Finding","detail":${withKeys(finding)}}`],
   ];
   for (const type of ['AWS.CloudTrail', 'AWS.GuardDuty'] as const) {

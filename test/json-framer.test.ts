@@ -106,12 +106,16 @@ test('pretty-printed wrapper: each element with its own starting line', () => {
   assert.deepEqual(JSON.parse((out[1] as string[])[1]!), { eventID: '2', nested: { a: [{ b: 1 }] } });
 });
 
-test('every wrapper key; wrapper keys after other keys; the rest of the wrapper is skipped', () => {
+test('every wrapper key; wrapper keys after sibling keys; sibling keys after the array are skipped', () => {
   for (const key of ['Records', 'Events', 'Findings', 'findings']) {
     assert.deepEqual(records(frameAll(`{"${key}":[{"a":1},{"a":2}]}`)), [['{"a":1}', 1], ['{"a":2}', 1]], key);
   }
-  const input = '{"NextToken":"abc","Events":[{"a":1}],"More":{"Records":[{"no":1}]}}\n{"z":1}';
-  assert.deepEqual(records(frameAll(input)), [['{"a":1}', 1], ['{"z":1}', 2]]);
+  const input = '{"NextToken":"abc","Events":[{"a":1}],"ResponseMetadata":{"Records":[{"no":1}]}}\n{"z":1}';
+  assert.deepEqual(frameAll(input), [['record', '{"a":1}', 1], ['record', '{"z":1}', 2]]);
+  // Issue 13: any other key after the array was skipped with the tail; it is reported now (see the tests below).
+  const other = frameAll('{"NextToken":"abc","Events":[{"a":1}],"More":{"Records":[{"no":1}]}}\n{"z":1}');
+  assert.deepEqual(records(other), [['{"a":1}', 1], ['{"z":1}', 2]]);
+  assert.deepEqual(rejects(other).map((r) => [r[2], r[3]]), [['],"More":{"Records":[{"no":1}]}}', 1]]);
 });
 
 test('not wrappers: other keys, nested wrapper keys, wrapper keys holding no array, values named Records', () => {
@@ -182,9 +186,11 @@ test('a cut NDJSON line followed by blank lines or more broken lines is rejected
 test('a wrapper object not closed after its array: reported, and the documents after it are not skipped as its tail', () => {
   const out = frameAll('{"Records":[{"a":1}],"NextToken":{"x":1}\n{"b":2}\n{"Findings":[\n{"c":3}\n],\n"more": {"y": [1]}\n}\n{"d":4}\n{"Records":[]\n');
   assert.deepEqual(records(out), [['{"a":1}', 1], ['{"b":2}', 2], ['{"c":3}', 4], ['{"d":4}', 8]]);
-  assert.deepEqual(rejects(out).map((r) => [r[1], r[3]]), [
-    ['malformed JSON: the object holding the "Records" array is not closed before line 2 (cut short?)', 1],
-    ['incomplete JSON: the input ended before the object holding the "Records" array was closed', 9],
+  // Issue 13: a key other than NextToken & co. after the array ("more") was skipped silently; it is reported now.
+  assert.deepEqual(rejects(out).map((r) => [r[1], r[2], r[3]]), [
+    ['malformed JSON: the object holding the "Records" array is not closed before line 2 (cut short?)', '],"NextToken":{"x":1}', 1],
+    ['malformed JSON: the object holding the "Findings" array (line 3) has other keys after the array: expected only NextToken, nextToken, ResponseMetadata or $metadata, found "more"; the array\'s elements were read as records, this rest of the object was not', '],\n"more": {"y": [1]}\n}', 5],
+    ['incomplete JSON: the input ended before the object holding the "Records" array was closed', '{"Records":[]', 9],
   ]);
   const cutInString = frameAll('{"Records":[{"a":1}],"NextToken":"abc\n{"b":2}\n');
   assert.deepEqual(records(cutInString), [['{"a":1}', 1], ['{"b":2}', 2]]);
@@ -352,4 +358,256 @@ test('random bytes never throw, and every output is a record or a reject with a 
       }
     }
   }
+});
+
+// ---- issue 13: an event is never mistaken for a wrapper ---------------------
+
+const WRAPPER_KEY_NAMES = ['Records', 'Events', 'Findings', 'findings'];
+
+/** Printed as jq (2), Python (4), with tabs, on one line, or flush left (json.dumps(indent=0)). */
+const LAYOUTS: Array<[string, (v: unknown) => string]> = [
+  ['compact', (v) => JSON.stringify(v)],
+  ['indent 2', (v) => JSON.stringify(v, null, 2)],
+  ['indent 4', (v) => JSON.stringify(v, null, 4)],
+  ['tabs', (v) => JSON.stringify(v, null, '\t')],
+  ['flush', (v) => JSON.stringify(v, null, 1).replace(/^ +/gm, '')],
+];
+
+function event(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { eventVersion: '1.08', eventID: '11111111-2222-3333-4444-555555555555', requestParameters: { name: 'a{b"c', list: [{ x: 1 }, [2, 3]] }, ...extra };
+}
+
+test('an event that carries a wrapper key is one record, wherever the key is and however it is printed', () => {
+  for (const key of WRAPPER_KEY_NAMES) {
+    for (const value of [[], [{ a: 1 }], [event()]]) {
+      const docs = [
+        { ...event(), [key]: value }, // last
+        { eventVersion: '1.08', [key]: value, eventID: 'x' }, // in the middle
+        { NextToken: 't', eventVersion: '1.08', [key]: value }, // after a sibling key and an event key
+        { schemaVersion: '2.0', detail: { [key]: value } }, // nested
+      ];
+      for (const [layout, print] of LAYOUTS) {
+        const texts = docs.map(print);
+        const input = texts.join('\n') + '\n';
+        const lines = startLines(texts);
+        assert.deepEqual(frameAll(input), texts.map((t, i) => ['record', t, lines[i]]), `${key} ${JSON.stringify(value)} ${layout}`);
+      }
+    }
+  }
+});
+
+test('a first wrapper key holding an empty array, then an event\'s keys: the whole document is one record', () => {
+  for (const key of WRAPPER_KEY_NAMES) {
+    for (const [layout, print] of LAYOUTS) {
+      for (const doc of [{ [key]: [], ...event() }, { NextToken: 'abc', [key]: [], eventVersion: '1.08' }, { [key]: [], [`${key}`.toUpperCase()]: 1 }]) {
+        const text = print(doc);
+        assert.deepEqual(frameAll(`${text}\n{"next":1}\n`), [['record', text, 1], ['record', '{"next":1}', text.split('\n').length + 1]], `${key} ${layout} ${text}`);
+      }
+    }
+  }
+});
+
+test('wrapper shapes: the wrapper key first, or after NextToken, ResponseMetadata or $metadata (sort_keys order), with those keys after the array', () => {
+  const elements = [event(), { a: [1, { b: 2 }] }];
+  const shapes = [
+    { Records: elements },
+    { Events: elements, NextToken: 'eyJ0b2tlbiI6MX0=' }, // aws cloudtrail lookup-events
+    { NextToken: 'eyJ0b2tlbiI6MX0=', Events: elements }, // json.dumps(sort_keys=True)
+    { Findings: elements }, // aws guardduty get-findings
+    { findings: elements, ResponseMetadata: { RequestId: 'r', HTTPHeaders: { Records: '[not json]' }, RetryAttempts: 0 } }, // boto3
+    { $metadata: { httpStatusCode: 200, attempts: 1 }, Findings: elements }, // JavaScript SDK v3
+    { NextToken: null, ResponseMetadata: { findings: [1] }, findings: elements, nextToken: 'n' },
+  ];
+  for (const shape of shapes) {
+    for (const [layout, print] of LAYOUTS) {
+      const text = print(shape);
+      const out = frameAll(`${text}\n{"after":1}`);
+      assert.deepEqual(out.map((o) => o[0] === 'record' ? JSON.parse(o[1]) : o), [...elements, { after: 1 }], `${layout} ${text}`);
+    }
+  }
+});
+
+test('an empty wrapper, with or without sibling keys, gives nothing', () => {
+  for (const [, print] of LAYOUTS) {
+    assert.deepEqual(frameAll([{ Events: [], NextToken: 'x' }, { ResponseMetadata: {}, Findings: [] }, { findings: [] }].map(print).join('\n')), []);
+  }
+});
+
+test('a wrapper array followed by an event\'s keys: the elements are records and the rest of the object is one report, never skipped', () => {
+  const input = '{"Records":[{"a":1},{"a":2}],"eventVersion":"1.08","eventID":"x"}\n{"b":3}\n';
+  const out = frameAll(input);
+  assert.deepEqual(records(out), [['{"a":1}', 1], ['{"a":2}', 1], ['{"b":3}', 2]]);
+  assert.deepEqual(rejects(out).map((r) => [r[2], r[3]]), [['],"eventVersion":"1.08","eventID":"x"}', 1]]);
+  assert.match(rejects(out)[0]![1], /the object holding the "Records" array \(line 1\) has other keys after the array: expected only NextToken, nextToken, ResponseMetadata or \$metadata, found "eventVersion"/);
+  // Pretty-printed: the report starts at the array's "]".
+  const pretty = JSON.stringify({ Findings: [{ a: 1 }], NextToken: 'n', schemaVersion: '2.0' }, null, 2);
+  const p = frameAll(pretty);
+  assert.deepEqual(records(p), [['{\n      "a": 1\n    }', 3]]);
+  assert.deepEqual(rejects(p).map((r) => [r[2], r[3]]), [[pretty.slice(pretty.indexOf('],')), 6]]);
+});
+
+test('the same wrapper key twice: never streamed twice, never skipped', () => {
+  // Empty first array: the document is one record (JSON.parse keeps the last value).
+  assert.deepEqual(frameAll('{"Records":[],"Records":[{"a":1}]}'), [['record', '{"Records":[],"Records":[{"a":1}]}', 1]]);
+  // Streamed first array: the second one is in the report of the rest.
+  const out = frameAll('{"Records":[{"a":1}],"Records":[{"b":2}]}');
+  assert.deepEqual(records(out), [['{"a":1}', 1]]);
+  assert.deepEqual(rejects(out).map((r) => r[2]), ['],"Records":[{"b":2}]}']);
+  assert.match(rejects(out)[0]![1], /found "Records"/);
+});
+
+test('keys are compared as written: escaped, longer or split across chunks', () => {
+  const docs = [
+    '{"Rec\\u006frds":[{"a":1}]}', // JSON.parse reads "Records", the framer does not stream it: one record, for the parser to judge
+    '{"Next\\u0054oken":"x","Events":[{"a":1}]}',
+    `{"${'k'.repeat(100)}":1,"Records":[{"a":1}]}`,
+    '{"Records2":[],"Records":[{"a":1}]}',
+  ];
+  assert.deepEqual(frameAll(docs.join('\n')), docs.map((d, i) => ['record', d, i + 1]));
+  // A long page token before the array: still a wrapper, at every chunking (frameAll).
+  assert.deepEqual(frameAll(`{"NextToken":"${'t'.repeat(200)}","Events":[{"a":1}]}`), [['record', '{"a":1}', 1]]);
+});
+
+test('a cut wrapper tail: reported with the text after the array, then the next document', () => {
+  const out = frameAll('{\n  "Events": [\n    {"a": 1}\n  ],\n  "NextToken": "abc\n{"b":2}\n{"Records":[],"eventVersion":"1.0\n{"c":3}\n');
+  assert.deepEqual(records(out), [['{"a": 1}', 3], ['{"b":2}', 6], ['{"c":3}', 8]]);
+  assert.deepEqual(rejects(out).map((r) => [r[1], r[2], r[3]]), [
+    ['malformed JSON: the object holding the "Events" array is cut short (line 5 ends inside a string)', '],\n  "NextToken": "abc', 4],
+    ['malformed JSON: the object holding the "Records" array is cut short (line 7 ends inside a string)', '{"Records":[],"eventVersion":"1.0', 7],
+  ]);
+});
+
+// ---- issue 13: one bad document does not swallow the good ones after it ----
+
+/** Line numbers where each piece starts when they are joined by "\n". */
+function startLines(pieces: readonly string[]): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  for (const p of pieces) {
+    lines.push(line);
+    line += p.split('\n').length;
+  }
+  return lines;
+}
+
+const CUT_DOC = {
+  eventVersion: '1.08',
+  userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/alice', sessionContext: { attributes: { mfa: 'false' } } },
+  eventTime: '2024-05-01T10:00:01Z',
+  requestParameters: { list: [{ a: 1 }, [], [1, 'two', { three: [null] }], {}], quote: 'say "hi" \\ {not a brace}', n: -1.5e3, t: true, f: false },
+  resources: [{ ARN: 'arn:aws:s3:::amzn-s3-demo-bucket' }],
+  readOnly: false,
+};
+const GOOD_DOCS = [event(), { eventVersion: '1.09', nested: { a: [{ b: 1 }] } }];
+
+test('a pretty-printed stream whose first document is cut: one report at its line, every later document a record (the fidelity case)', () => {
+  const good = GOOD_DOCS.map((d) => JSON.stringify(d, null, 2));
+  const cut = JSON.stringify(CUT_DOC, null, 2).split('\n').slice(0, 4).join('\n');
+  const pieces = [cut, ...good];
+  const out = frameAll(pieces.join('\n') + '\n');
+  const lines = startLines(pieces);
+  assert.deepEqual(records(out), good.map((g, i) => [g, lines[i + 1]]));
+  assert.deepEqual(rejects(out).map((r) => [r[1], r[2], r[3]]), [
+    ['malformed JSON: the record starting on line 1 is not closed before line 5, where a new document starts (cut short?)', cut, 1],
+  ]);
+});
+
+test('a document cut at any point, in any layout but flush left, is one report and the documents after it are records', () => {
+  for (const [layout, print] of LAYOUTS.filter(([name]) => name !== 'flush')) {
+    const full = print(CUT_DOC);
+    for (const eol of ['\n', '\r\n']) {
+      for (let at = 1; at < full.length - 1; at++) {
+        const cut = full.slice(0, at).replaceAll('\n', eol);
+        const good = GOOD_DOCS.map((d) => print(d).replaceAll('\n', eol));
+        const input = [cut, ...good].join(eol) + eol;
+        const out = frame(input, at % 2 === 0 ? 0 : 1 + (at % 7));
+        const what = `${layout}, cut at ${at}: ${JSON.stringify(cut.slice(-20))}`;
+        assert.equal(rejects(out).length, 1, what);
+        assert.equal(rejects(out)[0]![3], 1, what);
+        const lines = startLines([cut, ...good].map((p) => p.replaceAll('\r\n', '\n')));
+        assert.deepEqual(records(out), good.map((g, i) => [g, lines[i + 1]]), what);
+      }
+    }
+  }
+});
+
+test('flush-left documents (json.dumps(indent=0)): array elements in column 0 are elements; a cut where no value may come is still found', () => {
+  const flush = LAYOUTS.find(([name]) => name === 'flush')![1];
+  const docs = [CUT_DOC, { list: [{ a: 1 }, { b: [{ c: 2 }, { d: 3 }] }] }, GOOD_DOCS[0]].map(flush);
+  assert.match(docs[1]!, /\n\{\n"a": 1/);
+  assert.deepEqual(frameAll(docs.join('\n')), docs.map((d, i) => ['record', d, startLines(docs)[i]]));
+  // Cut after a key, a value, a "," between keys, a ":" or a "{": found.
+  const full = flush(CUT_DOC);
+  for (const end of ['"userIdentity"', '"IAMUser",', '"eventTime":', '"attributes": {', '"mfa": "false"', '"quote": "say']) {
+    const cut = full.slice(0, full.indexOf(end) + end.length);
+    const out = frameAll(`${cut}\n${docs[2]}\n`);
+    assert.deepEqual(out.map((o) => o[0]), ['reject', 'record'], end);
+    assert.deepEqual(records(out), [[docs[2], cut.split('\n').length + 1]], end);
+  }
+});
+
+test('a wrapper key cut after its ":" and a top-level array on the next line: a cut, not a wrapper (found by the property test)', () => {
+  const out = frameAll('{"Records":\n[]\n{"Events":\n[{"a":1}]\ngarbage');
+  assert.deepEqual(out.map((o) => [o[0], o[o.length - 1]]), [['reject', 1], ['reject', 3], ['record', 4], ['reject', 5]]);
+  assert.deepEqual(rejects(out).map((r) => r[2]), ['{"Records":', '{"Events":', 'garbage']);
+});
+
+test('hand-written JSON with a value on the line after its key, indented: not a cut', () => {
+  const doc = '{"a":\n  {"b": 1},\n "c": [\n  {"d": 2}\n ]}';
+  assert.deepEqual(frameAll(`${doc}\n{"e":3}`), [['record', doc, 1], ['record', '{"e":3}', 6]]);
+});
+
+test('a document cut where a value may come, followed by a document in column 0: a cut when the record cannot have put it there', () => {
+  for (const cut of ['{"a":', '{"a": [', '{"a": [1,', '{\n  "a":', '{\n  "a": [', '{\n  "a": [\n    1,', '{\n\t"a": [\n\t\t{"b": 1},']) {
+    const out = frameAll(`${cut}\n{"ok":1}\n`);
+    assert.deepEqual(out, [['reject', out[0]![1], cut, 1], ['record', '{"ok":1}', cut.split('\n').length + 1]], cut);
+  }
+});
+
+test('a wrapper cut anywhere is one report; the elements before the cut and the documents after it are records', () => {
+  const elements = [event(), { a: [{ b: 1 }] }];
+  const good = JSON.stringify(GOOD_DOCS[1]);
+  for (const [layout, print] of LAYOUTS.filter(([name]) => name !== 'flush')) {
+    for (const shape of [{ Records: elements }, { NextToken: 'x', Events: elements, ResponseMetadata: { a: [1] } }, elements]) {
+      const full = print(shape);
+      for (let at = 1; at < full.length - 1; at++) {
+        const cut = full.slice(0, at);
+        // A one-line wrapper cut right after its "[" or a "," between elements: the next document is legally its element.
+        // A wrapper cut right after its "[" or a "," may have a document in column 0 after it
+        // legally as its next element (see the next test): a plain document is written all the same.
+        const out = frame(`${cut}\n${good}\n`, at % 3 === 0 ? 0 : at % 7 + 1);
+        const what = `${layout} cut at ${at}: ${JSON.stringify(cut.slice(-30))}`;
+        assert.equal(rejects(out).length, 1, `${what}\n${JSON.stringify(out)}`);
+        const written = records(out);
+        assert.deepEqual(written.at(-1), [good, cut.split('\n').length + 1], what);
+        for (const [text] of written.slice(0, -1)) assert.ok(elements.some((e) => JSON.stringify(JSON.parse(text as string)) === JSON.stringify(e)), `${what}: ${text as string}`);
+      }
+    }
+  }
+});
+
+test('a one-line wrapper (or a top-level array) cut right after its "[" or a ",": the document in column 0 after it is legally its element', () => {
+  // Elements of a wrapper may start in column 0 (`[\n{…},\n{…}\n]`): until one has started a line, nothing says they do not.
+  const out = frameAll('{"Records":[{"a":1},\n{"ok":1}\n{"Records":[{"b":2}]}\n[\n{"ok":2}\n');
+  assert.deepEqual(records(out), [['{"a":1}', 1], ['{"ok":1}', 2], ['{"b":2}', 3], ['{"ok":2}', 5]]);
+  assert.deepEqual(rejects(out).map((r) => [r[1], r[3]]), [
+    ['malformed JSON: the "Records" array is not closed before line 3 (cut short?)', 1],
+    ['incomplete JSON: the input ended before the top-level array was closed', 4],
+  ]);
+  // The limit of the rule: a wrapper document there is taken whole, as one element (the parser then reports it).
+  assert.deepEqual(records(frameAll('{"Records":[{"a":1},\n{"Records":[{"b":2}]}')), [['{"a":1}', 1], ['{"Records":[{"b":2}]}', 2]]);
+  // Indented elements say it: a document in column 0 is no element.
+  const pretty = frameAll('{\n  "Records": [\n    {"a": 1},\n{"ok":1}\n[\n  {"b": 2},\n{"ok":2}\n');
+  assert.deepEqual(records(pretty), [['{"a": 1}', 3], ['{"ok":1}', 4], ['{"b": 2}', 6], ['{"ok":2}', 7]]);
+  assert.equal(rejects(pretty).length, 2);
+});
+
+test('garbage after a cut document is in its report; garbage after a good one is a report of its own', () => {
+  const out = frameAll('{\n  "a": [\n    1,\nnot json: "x" \\ here\n{"b":1}\nmore garbage\n{"c":2}\n{"d":\nthe end');
+  assert.deepEqual(records(out), [['{"b":1}', 5], ['{"c":2}', 7]]);
+  assert.deepEqual(rejects(out).map((r) => [r[2], r[3]]), [
+    ['{\n  "a": [\n    1,\nnot json: "x" \\ here', 1],
+    ['more garbage', 6],
+    ['{"d":\nthe end', 8],
+  ]);
 });

@@ -1,36 +1,74 @@
 // JSON framing: the input is a sequence of JSON documents separated by white
 // space (NDJSON is one case; pretty-printed documents, several in a row, are
-// another). A top-level object whose `Records`, `Events`, `Findings` or
-// `findings` key holds an array, and a top-level array, are wrappers: their
-// elements are handed on one by one, each with its own starting line, so a
-// trail file of any size (a 1 GB `{"Records":[…]}` on one line) costs the
-// memory of one element. Every other document is one record.
+// another). Wrappers are streamed: their elements are handed on one by one,
+// each with its own starting line, so a trail file of any size (a 1 GB
+// `{"Records":[…]}` on one line) costs the memory of one element. Every other
+// document is one record.
 //
-// The scanner only finds bounds: it tracks strings, escapes and depth, one
-// character at a time and without recursion, and leaves parsing to the log
-// type (JSON.parse per record; ENGINEERING.md measured this at 156 MB/s
-// against 5–16 s for streaming JSON parsers on 210 MB). It scans decoded
-// text: ChunkDecoder keeps UTF-8 split across chunks intact, and JSON's
-// structural characters are all ASCII.
+// What is a wrapper. A top-level array, or a top-level object with the shape
+// AWS documents for one: its wrapper key (`Records`, `Events`, `Findings`,
+// `findings`) holding an array comes before any key other than the
+// pagination and SDK keys that sit next to it (`NextToken`, `nextToken`,
+// `ResponseMetadata`, `$metadata`), and after the array come only those keys.
+// So an event that carries `"Records":[]` or `"findings":[…]` among its own
+// keys (`eventVersion` first) is an event, the key kept as data. The framer
+// must decide early to stream, so the tail after the array is checked last:
+// when the array was empty and the tail holds other keys, the whole document
+// is one record (nothing lost); when elements were already handed on, the
+// tail is reported, never silently dropped.
 //
-// Input that cannot be a record is rejected with its line and the scanner
-// resynchronises at the next line that starts a document, so one bad line
-// never takes the rest of the file with it:
-// - text between documents that does not start one (`{` or `[`);
-// - a raw line break inside a string (JSON forbids it: the record was cut);
-// - a one-line record still open at the end of its line when a later line
-//   starts with `{` (a cut NDJSON line, whatever lines follow it; pretty
-//   printers never put a nested `{` in column 0 after a first line that holds
-//   more than the opening bracket);
+// The scanner only finds bounds: it tracks strings, escapes, depth and the
+// last significant character, one character at a time and without
+// recursion, and leaves parsing to the log type (JSON.parse per record;
+// ENGINEERING.md measured this at 156 MB/s against 5–16 s for streaming JSON
+// parsers on 210 MB). It scans decoded text: ChunkDecoder keeps UTF-8 split
+// across chunks intact, and JSON's structural characters are all ASCII.
+//
+// Input that cannot be a record is rejected with its line, and the scanner
+// resynchronises where the next document starts, so one bad document never
+// takes the good ones after it:
+// - text between documents that does not start one (`{` or `[`): skipped to
+//   the next line that does;
+// - a raw line break inside a string (JSON forbids it: the record was cut):
+//   skipped to the next line that starts with `{`;
+// - a `{` or `[` that starts a line (after its indentation) where JSON does
+//   not allow a value (where a key, `,` or a closing bracket must come): the
+//   record was cut, and a document starts there;
+// - a `{` or `[` in column 0 where a value is allowed (after `:`, or as an
+//   array element): a cut too, when the record cannot have put it there.
+//   Printers keep a value on its key's line; they indent nested lines of a
+//   pretty-printed record (line 2 indented), and a one-line record has no
+//   nested line at all. Only a record printed flush left (Python's
+//   `json.dumps(indent=0)`) has array elements in column 0: there they stay
+//   elements;
+// - inside a wrapper, a document start where the wrapper's next element
+//   cannot be: after an element with no `,`, or in column 0 when the
+//   elements are indented or the wrapper was on one line;
 // - nesting deeper than maxDepth, or a record longer than maxRecordChars
 //   (scanned to its end, reported, never parsed).
+// One cut document gives one report: a wrapper cut inside an element is
+// reported through that element.
 import { ChunkDecoder } from './decode.js';
 import { MAX_RAW_CHARS, quoteValue } from '../core/errors.js';
 import { MAX_JSON_DEPTH } from '../core/limits.js';
 import { INCOMPLETE_MESSAGE, type Framer, type RecordHandler } from './lines.js';
 
-/** Keys whose array value makes a top-level object a wrapper (CloudTrail, lookup-events, get-findings). */
+/**
+ * Keys whose array value makes a top-level object a wrapper: a trail file
+ * (`Records`), `aws cloudtrail lookup-events` (`Events`), `aws guardduty
+ * get-findings` (`Findings`; the REST API's own JSON spells it `findings`).
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
+ * https://docs.aws.amazon.com/guardduty/latest/APIReference/API_GetFindings.html
+ */
 export const WRAPPER_KEYS: readonly string[] = ['Records', 'Events', 'Findings', 'findings'];
+/**
+ * Keys that may stand next to the wrapper array: the page token of
+ * LookupEvents (`NextToken`; `nextToken` in REST JSON), and what SDK dumps
+ * add (`ResponseMetadata` from boto3, `$metadata` from the JavaScript SDK v3).
+ */
+export const WRAPPER_SIBLING_KEYS: readonly string[] = ['NextToken', 'nextToken', 'ResponseMetadata', '$metadata'];
+const SIBLINGS_TEXT = `${WRAPPER_SIBLING_KEYS.slice(0, -1).join(', ')} or ${WRAPPER_SIBLING_KEYS.at(-1)!}`;
 export const DEFAULT_MAX_DEPTH = MAX_JSON_DEPTH;
 /** Far above any real CloudTrail event or finding, well below V8's string limit (~512 M). */
 export const DEFAULT_MAX_RECORD_CHARS = 256 * 1024 * 1024;
@@ -43,16 +81,63 @@ export interface JsonFramerOptions {
 const enum Mode {
   /** Between top-level documents. */
   Between,
-  /** Inside a record that starts with `{`, `[` or `"`. */
+  /** Inside a record that starts with `{`, `[` or `"`, or the rest of a wrapper object after its array. */
   Value,
   /** Inside a number or literal element of a wrapper array. */
   Scalar,
   /** Inside a wrapper array, between elements. */
   WrapperBetween,
-  /** After a wrapper array: the rest of its object, skipped. */
-  WrapperTail,
   /** Skipping bad input up to the next line that starts a document. */
   Resync,
+}
+
+/** What the value being scanned is. */
+const enum Role {
+  /** A top-level document (possibly becoming a wrapper). */
+  Document,
+  /** An element of a wrapper. */
+  Element,
+  /** The rest of a wrapper object after its array (`, "NextToken": "…"}`). */
+  Tail,
+}
+
+/** How a record is laid out over lines, as far as its cut detection needs it. */
+const enum Layout {
+  /** Its first line has not ended yet. */
+  FirstLine,
+  /** Its first line held only the opening bracket; waiting for the first character of a non-blank line. */
+  AwaitIndent,
+  /** Its first line holds more than the opening bracket: a one-line record. */
+  OneLine,
+  /** Pretty-printed with indentation: no nested line starts in column 0. */
+  Indented,
+  /** Pretty-printed flush left (`json.dumps(indent=0)`): nested lines start in column 0. */
+  Flush,
+}
+
+/** Where a wrapper's elements start their lines. */
+const enum ElementLayout {
+  /** No element has started a line yet (a one-line wrapper so far). */
+  Unknown,
+  /** In column 0. */
+  Flush,
+  /** Indented. */
+  Indented,
+}
+
+/** Which depth-1 keys of an object are being watched. */
+const enum Keys {
+  None,
+  /** A top-level document: is it a wrapper? */
+  Prefix,
+  /** A wrapper's tail: does it hold only sibling keys? */
+  Tail,
+}
+
+const enum KeyKind {
+  Other,
+  Wrapper,
+  Sibling,
 }
 
 const LF = 10;
@@ -68,6 +153,11 @@ const CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const BOM = 0xfeff;
+/** Or-ed into the last significant character when a line break follows it. */
+const AFTER_LF = 0x10000;
+const CHAR_MASK = 0xffff;
+/** Longest key name kept for classification and messages. */
+const KEY_HEAD = 64;
 
 function isBlankChar(c: number): boolean {
   return c === SPACE || c === TAB || c === CR || c === BOM;
@@ -83,6 +173,19 @@ function preview(s: string): string {
 function hasContentAfterOpener(text: string): boolean {
   for (let i = 1; i < text.length; i++) if (!isBlankChar(text.charCodeAt(i))) return true;
   return false;
+}
+
+function keyKind(key: string): KeyKind {
+  if (WRAPPER_KEYS.includes(key)) return KeyKind.Wrapper;
+  if (WRAPPER_SIBLING_KEYS.includes(key)) return KeyKind.Sibling;
+  return KeyKind.Other;
+}
+
+/** The layout a record's second line shows by its first character (c follows a line break). */
+function layoutFromIndent(c: number): Layout {
+  if (c === SPACE || c === TAB) return Layout.Indented;
+  if (c === CR || c === LF) return Layout.AwaitIndent; // a blank line says nothing yet
+  return Layout.Flush;
 }
 
 export class JsonFramer implements Framer {
@@ -109,24 +212,31 @@ export class JsonFramer implements Framer {
   /** Set once the record is over recordLimit: its head, kept for the report. */
   private overflowHead: string | undefined;
   private recLine = 0;
-  /** The record is an element of a wrapper (rather than a top-level document). */
-  private inWrapper = false;
-  /** Whether a `{` in column 0 of the record's second line means it was cut: 0 unknown, 1 yes, 2 no. */
-  private breakable = 0;
+  private role = Role.Document;
+  private layout = Layout.FirstLine;
 
   // Scanner state inside a value.
   private depth = 0;
   private inString = false;
   private escape = false;
   private tooDeep = false;
-  /** A top-level object not yet known to be (or not be) a wrapper. */
-  private detect = false;
-  /** Wrapper detection: 1 after a wrapper key, 2 after its `:`. */
+  /** The last significant character outside strings, with AFTER_LF when a line break followed it. */
+  private prev = 0;
+  /** The opening bracket at each depth (up to maxDepth): is a `,` there between array elements? */
+  private readonly openers: Uint8Array;
+  private keys = Keys.None;
+  /** Key watch: 1 after a depth-1 string (a key if `:` follows), 2 after a wrapper key's `:`. */
   private watch = 0;
+  private keyKind = KeyKind.Other;
+  /** The wrapper key found, or the first other key of a tail. */
+  private key = '';
   /** Start of the current depth-1 string in this chunk, or -1 when it began in an earlier one. */
   private keyStart = -1;
+  /** The string's text from earlier chunks (its first KEY_HEAD characters) and its full length. */
   private keyBuf = '';
-  private key = '';
+  private keyLen = 0;
+  /** A tail's first key that is not a sibling key. */
+  private tailOther: string | undefined;
   /**
    * Where the next `\\` and line feed are in the current chunk (-1: not
    * looked up yet). Kept across records, or a one-line file would be
@@ -140,8 +250,15 @@ export class JsonFramer implements Framer {
   private wrapperInObject = false;
   private wrapperLine = 0;
   private wrapperHead = '';
-  /** The line of the wrapper array's `]`. */
-  private wrapperEndLine = 0;
+  private elementLayout = ElementLayout.Unknown;
+  /** No element has started: the document's text is still collected (it may be one record after all). */
+  private holdingDocument = false;
+  /** A cut inside the wrapper was reported already: its unclosed array is not reported again. */
+  private wrapperBroken = false;
+  /** An element ended and no `,` came after it yet. */
+  private afterElement = false;
+  /** Only blanks since the last line break. */
+  private atElementLineStart = false;
 
   // Resynchronisation after bad input.
   private resyncMessage = '';
@@ -154,6 +271,7 @@ export class JsonFramer implements Framer {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.maxRecordChars = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
     this.recordLimit = this.maxRecordChars;
+    this.openers = new Uint8Array(this.maxDepth + 1);
   }
 
   /** Characters held for the record in progress (for tests of bounded memory). */
@@ -176,76 +294,92 @@ export class JsonFramer implements Framer {
     switch (this.mode) {
       case Mode.Between:
         return;
-      case Mode.Value: {
-        const length = this.partsLen;
-        const text = this.takeText('', 0);
-        this.reset();
-        this.handler.reject(INCOMPLETE_MESSAGE, text ?? this.overflowHead ?? '', this.recLine, text === undefined ? length : undefined);
-        return;
-      }
+      case Mode.Value:
+        return this.endInValue(cutShort);
       case Mode.Scalar:
         this.emitRecord('', 0);
         this.mode = Mode.WrapperBetween;
         return this.end(cutShort);
       case Mode.WrapperBetween:
-      case Mode.WrapperTail: {
-        const what = this.mode === Mode.WrapperTail ? `object holding the ${this.wrapperDescription()}` : this.wrapperDescription();
         this.mode = Mode.Between;
         // After a read fault the pipeline reports the input; an unclosed wrapper is its echo.
-        if (!cutShort) this.handler.reject(`incomplete JSON: the input ended before the ${what} was closed`, this.wrapperHead, this.wrapperLine);
+        if (!cutShort) this.reportUnclosedWrapper('', 0, `incomplete JSON: the input ended before the ${this.wrapperDescription()} was closed`);
+        else this.reset();
+        return;
+      case Mode.Resync: {
+        this.mode = Mode.Between;
+        const inWrapper = this.resyncReturn === Mode.WrapperBetween;
+        this.emitReject('', 0, this.resyncMessage, this.resyncShowsFound);
+        if (inWrapper && !cutShort) this.reportUnclosedWrapper('', 0, `incomplete JSON: the input ended before the ${this.wrapperDescription()} was closed`);
         return;
       }
-      case Mode.Resync:
-        this.mode = Mode.Between;
-        this.emitReject('', 0, this.resyncMessage, this.resyncShowsFound);
-        return;
     }
+  }
+
+  private endInValue(cutShort: boolean): void {
+    this.mode = Mode.Between;
+    if (this.role === Role.Tail) {
+      const what = `object holding the ${this.wrapperDescription()}`;
+      // Elements were handed on: the tail alone is no record, and after a read fault the input is reported.
+      if (cutShort && !this.holdingDocument) return this.reset();
+      this.holdingDocument = false;
+      return this.emitReject('', 0, `incomplete JSON: the input ended before the ${what} was closed`);
+    }
+    const length = this.partsLen;
+    const text = this.takeText('', 0);
+    this.reset();
+    this.handler.reject(INCOMPLETE_MESSAGE, text ?? this.overflowHead ?? '', this.recLine, text === undefined ? length : undefined);
   }
 
   private scan(s: string): void {
     const n = s.length;
     let i = 0;
     this.nextBackslash = this.nextLf = -1;
+    // A record's second line began with this chunk: its first character tells the layout.
+    if (this.mode === Mode.Value && this.layout === Layout.AwaitIndent && this.prevChar === LF) {
+      this.layout = layoutFromIndent(s.charCodeAt(0));
+    }
     while (i < n) {
       switch (this.mode) {
         case Mode.Between: i = this.scanBetween(s, i); break;
         case Mode.Value: i = this.scanValue(s, i); break;
         case Mode.Scalar: i = this.scanScalar(s, i); break;
         case Mode.WrapperBetween: i = this.scanWrapperBetween(s, i); break;
-        case Mode.WrapperTail: i = this.scanWrapperTail(s, i); break;
         case Mode.Resync: i = this.scanResync(s, i); break;
       }
     }
     if (this.recStart >= 0) {
       this.appendPart(this.recStart === 0 ? s : s.slice(this.recStart));
       this.recStart = 0;
-      if (this.keyStart >= 0 && this.inString && this.detect && this.depth === 1) {
-        if (this.keyBuf.length <= 16) this.keyBuf += s.slice(this.keyStart);
-        this.keyStart = 0;
-      }
+    }
+    if (this.keyStart >= 0 && this.inString && this.keys !== Keys.None && this.depth === 1 && this.mode === Mode.Value) {
+      // A depth-1 string goes on in the next chunk: keep what a key check and a message need.
+      if (this.keyBuf.length < KEY_HEAD) this.keyBuf += s.slice(this.keyStart, this.keyStart + KEY_HEAD - this.keyBuf.length);
+      this.keyLen += n - this.keyStart;
+      this.keyStart = 0;
     }
     this.prevChar = s.charCodeAt(n - 1);
   }
 
   // ---- record text -------------------------------------------------------
 
-  private beginRecord(i: number, inWrapper: boolean): void {
+  private beginRecord(i: number, role: Role): void {
     this.recStart = i;
     this.recLine = this.lineNo;
     this.parts = [];
     this.partsLen = 0;
     this.overflowHead = undefined;
     this.recordLimit = this.maxRecordChars;
-    this.inWrapper = inWrapper;
-    this.breakable = 0;
+    this.role = role;
+    this.layout = Layout.FirstLine;
     this.depth = 0;
     this.inString = false;
     this.escape = false;
     this.tooDeep = false;
-    this.detect = false;
+    this.prev = 0;
+    this.keys = Keys.None;
     this.watch = 0;
     this.keyStart = -1;
-    this.keyBuf = '';
   }
 
   private appendPart(piece: string): void {
@@ -281,6 +415,17 @@ export class JsonFramer implements Framer {
     return undefined;
   }
 
+  /** The first `max` characters of the record's text up to `end` in `s`, leaving the record as it is. */
+  private headOfText(s: string, end: number, max: number): string {
+    let head = this.overflowHead ?? '';
+    for (const p of this.parts) {
+      if (head.length >= max) break;
+      head += p.slice(0, max - head.length);
+    }
+    if (head.length < max && this.recStart >= 0) head += s.slice(this.recStart, Math.min(end, this.recStart + max - head.length));
+    return head;
+  }
+
   private reset(): void {
     this.recStart = -1;
     this.parts = [];
@@ -310,7 +455,7 @@ export class JsonFramer implements Framer {
   }
 
   private startResync(i: number, message: string, returnTo: Mode, showFound = false): void {
-    if (this.recStart < 0) this.beginRecord(i, returnTo === Mode.WrapperBetween);
+    if (this.recStart < 0) this.beginRecord(i, returnTo === Mode.WrapperBetween ? Role.Element : Role.Document);
     this.recordLimit = MAX_RAW_CHARS;
     if (this.overflowHead === undefined && this.partsLen > MAX_RAW_CHARS) this.startOverflow();
     this.resyncMessage = message;
@@ -324,6 +469,105 @@ export class JsonFramer implements Framer {
     return this.wrapperInObject ? `"${this.wrapperName}" array` : 'top-level array';
   }
 
+  // ---- wrappers ------------------------------------------------------------
+
+  private startWrapper(inObject: boolean, line: number, head: string, layout: ElementLayout): void {
+    this.wrapperInObject = inObject;
+    this.wrapperLine = line;
+    this.wrapperHead = head;
+    this.elementLayout = layout;
+    this.wrapperBroken = false;
+    this.afterElement = false;
+    this.atElementLineStart = false;
+    this.mode = Mode.WrapperBetween;
+  }
+
+  /** At the `[` of a top-level object's wrapper key: its elements are streamed from here. */
+  private becomeWrapper(s: string, i: number): void {
+    this.wrapperName = this.key;
+    const layout = this.layout === Layout.Indented ? ElementLayout.Indented
+      : this.layout === Layout.Flush ? ElementLayout.Flush : ElementLayout.Unknown;
+    this.startWrapper(true, this.recLine, this.headOfText(s, i + 1, 200), layout);
+    // The document's text is kept until an element starts: an empty array
+    // followed by an event's keys makes the whole document one record.
+    this.holdingDocument = true;
+    this.keys = Keys.None;
+    this.watch = 0;
+  }
+
+  /** The array is not empty after all: the document's text is not needed. */
+  private dropDocument(): void {
+    this.holdingDocument = false;
+    this.reset();
+  }
+
+  /**
+   * Whether a document starting a line at `i` (column 0 or not) leaves the
+   * wrapper rather than being its next element: in column 0 unless the
+   * elements are flush left.
+   */
+  private leavesWrapperAt(s: string, i: number): boolean {
+    return this.elementLayout !== ElementLayout.Flush && this.isColumnZero(s, i);
+  }
+
+  /** The wrapper ends without its `]`: reported once (not again after a cut element was). */
+  private reportUnclosedWrapper(s: string, i: number, message: string): void {
+    const holding = this.holdingDocument;
+    this.holdingDocument = false;
+    if (this.wrapperBroken) {
+      if (holding) this.reset();
+      return;
+    }
+    this.wrapperBroken = true;
+    if (holding) {
+      // Nothing but the document's head was read: it is the raw of the report.
+      this.emitReject(s, i, message);
+    } else {
+      this.handler.reject(message, this.wrapperHead, this.wrapperLine);
+    }
+  }
+
+  /** At a wrapper array's `]`: a top-level array is done; an object's tail is scanned as a value of its own. */
+  private endWrapperArray(i: number): number {
+    if (!this.wrapperInObject) {
+      this.mode = Mode.Between;
+      return i + 1;
+    }
+    if (!this.holdingDocument) {
+      // Elements were handed on: the tail is kept only for a report.
+      this.beginRecord(i, Role.Tail);
+      this.recordLimit = MAX_RAW_CHARS;
+    }
+    this.role = Role.Tail;
+    this.layout = this.elementLayout === ElementLayout.Indented ? Layout.Indented
+      : this.elementLayout === ElementLayout.Flush ? Layout.Flush : Layout.OneLine;
+    this.depth = 1;
+    this.openers[1] = OPEN_BRACE;
+    this.inString = false;
+    this.escape = false;
+    this.prev = CLOSE_BRACKET;
+    this.keys = Keys.Tail;
+    this.watch = 0;
+    this.keyStart = -1;
+    this.tailOther = undefined;
+    this.mode = Mode.Value;
+    return i + 1;
+  }
+
+  /** The wrapper object is closed at `end`: its tail decides what it was. */
+  private finishTail(s: string, end: number): void {
+    const holding = this.holdingDocument;
+    this.holdingDocument = false;
+    this.mode = Mode.Between;
+    if (this.tailOther === undefined) {
+      this.reset(); // NextToken and the like: no event in them
+    } else if (holding) {
+      this.emitRecord(s, end); // an empty array among an event's keys: the event, whole
+    } else {
+      this.emitReject(s, end, `malformed JSON: the object holding the ${this.wrapperDescription()} (line ${this.wrapperLine}) has other keys after the array: expected only ${SIBLINGS_TEXT}, found ${quoteValue(this.tailOther, 40)}; the array's elements were read as records, this rest of the object was not`);
+    }
+  }
+
   // ---- modes -------------------------------------------------------------
 
   private scanBetween(s: string, i: number): number {
@@ -333,17 +577,15 @@ export class JsonFramer implements Framer {
       if (c === LF) { this.lineNo++; continue; }
       if (isBlankChar(c)) continue;
       if (c === OPEN_BRACE) {
-        this.beginRecord(i, false);
-        this.detect = true;
+        this.beginRecord(i, Role.Document);
+        this.keys = Keys.Prefix;
         this.mode = Mode.Value;
         return i;
       }
       if (c === OPEN_BRACKET) {
         this.wrapperName = '';
-        this.wrapperInObject = false;
-        this.wrapperLine = this.lineNo;
-        this.wrapperHead = '[';
-        this.mode = Mode.WrapperBetween;
+        this.holdingDocument = false;
+        this.startWrapper(false, this.lineNo, '[', ElementLayout.Unknown);
         return i + 1;
       }
       this.startResync(i, 'not JSON: expected "{" or "[" to start a document', Mode.Between, true);
@@ -356,28 +598,28 @@ export class JsonFramer implements Framer {
     const n = s.length;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c === LF) { this.lineNo++; continue; }
-      if (c === COMMA || isBlankChar(c)) continue;
-      if (c === CLOSE_BRACKET) {
-        if (this.wrapperInObject) {
-          this.wrapperEndLine = this.lineNo;
-          this.depth = 1;
-          this.inString = false;
-          this.escape = false;
-          this.mode = Mode.WrapperTail;
-        } else {
-          this.mode = Mode.Between;
-        }
-        return i + 1;
-      }
-      if (c === OPEN_BRACE || c === OPEN_BRACKET || c === QUOTE) {
-        this.beginRecord(i, true);
-        this.mode = Mode.Value;
+      if (c === LF) { this.lineNo++; this.atElementLineStart = true; continue; }
+      if (isBlankChar(c)) continue;
+      if (c === CLOSE_BRACKET) return this.endWrapperArray(i);
+      const lineStart = this.atElementLineStart;
+      this.atElementLineStart = false;
+      if (c === COMMA) { this.afterElement = false; continue; }
+      if (lineStart && (c === OPEN_BRACE || c === OPEN_BRACKET) &&
+          (this.afterElement || (this.elementLayout === ElementLayout.Indented && this.isColumnZero(s, i)))) {
+        // No "," after the last element, or column 0 among indented elements: the wrapper was cut and a document starts here.
+        this.reportUnclosedWrapper(s, i, `malformed JSON: the ${this.wrapperDescription()} is not closed before line ${this.lineNo} (cut short?)`);
+        this.mode = Mode.Between;
         return i;
       }
-      if (c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110) { // - 0-9 t f n
-        this.beginRecord(i, true);
-        this.mode = Mode.Scalar;
+      // An element, or bad input: the array is not empty.
+      if (this.holdingDocument) this.dropDocument();
+      const scalar = c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110; // - 0-9 t f n
+      if (scalar || c === OPEN_BRACE || c === OPEN_BRACKET || c === QUOTE) {
+        if (lineStart && this.elementLayout === ElementLayout.Unknown) {
+          this.elementLayout = this.isColumnZero(s, i) ? ElementLayout.Flush : ElementLayout.Indented;
+        }
+        this.beginRecord(i, Role.Element);
+        this.mode = scalar ? Mode.Scalar : Mode.Value;
         return i;
       }
       this.startResync(i, `malformed JSON: expected "," or "]" between the elements of the ${this.wrapperDescription()}`, Mode.WrapperBetween, true);
@@ -392,55 +634,17 @@ export class JsonFramer implements Framer {
       const c = s.charCodeAt(i);
       if (c === COMMA || c === CLOSE_BRACKET || c === CLOSE_BRACE || c === LF || isBlankChar(c)) {
         this.emitRecord(s, i);
-        this.mode = Mode.WrapperBetween;
+        this.resumeWrapperAfterElement();
         return i;
       }
     }
     return n;
   }
 
-  /** The rest of a wrapper object after its array (`, "NextToken": "…"}`): skipped. */
-  private scanWrapperTail(s: string, i: number): number {
-    const n = s.length;
-    let depth = this.depth;
-    let inString = this.inString;
-    let escape = this.escape;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c === LF) {
-        this.lineNo++;
-        if (inString) {
-          // JSON strings hold no raw line break: the object was cut inside one.
-          this.mode = Mode.Between;
-          this.handler.reject(`malformed JSON: the object holding the ${this.wrapperDescription()} is cut short (line ${this.lineNo - 1} ends inside a string)`, this.wrapperHead, this.wrapperLine);
-          return i + 1;
-        }
-      }
-      if (inString) {
-        if (escape) escape = false;
-        else if (c === QUOTE) inString = false;
-        else if (c === BACKSLASH) escape = true;
-      } else if (c === QUOTE) {
-        inString = true;
-      } else if (c === OPEN_BRACE && this.lineNo > this.wrapperEndLine && (i > 0 ? s.charCodeAt(i - 1) : this.prevChar) === LF) {
-        // A document in column 0 after the array's line: the wrapper object was cut
-        // short, and what follows must not be skipped as its tail.
-        this.mode = Mode.Between;
-        this.handler.reject(`malformed JSON: the object holding the ${this.wrapperDescription()} is not closed before line ${this.lineNo} (cut short?)`, this.wrapperHead, this.wrapperLine);
-        return i;
-      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        depth++;
-      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-        if (--depth === 0) {
-          this.mode = Mode.Between;
-          return i + 1;
-        }
-      }
-    }
-    this.depth = depth;
-    this.inString = inString;
-    this.escape = escape;
-    return n;
+  private resumeWrapperAfterElement(): void {
+    this.mode = Mode.WrapperBetween;
+    this.afterElement = true;
+    this.atElementLineStart = false;
   }
 
   private scanResync(s: string, i: number): number {
@@ -457,14 +661,37 @@ export class JsonFramer implements Framer {
       const c = s.charCodeAt(i);
       if (c === LF) { this.lineNo++; i++; continue; }
       if (isBlankChar(c)) { i++; continue; }
-      if (c === OPEN_BRACE || (c === OPEN_BRACKET && this.resyncReturn === Mode.Between)) {
-        this.emitReject(s, i, this.resyncMessage, this.resyncShowsFound);
-        this.mode = this.resyncReturn;
-        return i;
+      if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        const inWrapper = this.resyncReturn === Mode.WrapperBetween;
+        const leaves = inWrapper && this.leavesWrapperAt(s, i);
+        // Inside a wrapper, a `[` line is no element start to stop at; it may start a document of its own.
+        if (c === OPEN_BRACE || !inWrapper || leaves) {
+          this.emitReject(s, i, this.resyncMessage, this.resyncShowsFound);
+          this.resumeAt(s, i, inWrapper, leaves, `malformed JSON: the ${this.wrapperDescription()} is not closed before line ${this.lineNo} (cut short?)`);
+          return i;
+        }
       }
       this.atLineStart = false;
     }
     return n;
+  }
+
+  /** After a reported piece of bad input, a document or element starts a line at `i`. */
+  private resumeAt(s: string, i: number, inWrapper: boolean, leavesWrapper: boolean, unclosedMessage: string): void {
+    if (!inWrapper) {
+      this.mode = Mode.Between;
+    } else if (leavesWrapper) {
+      this.reportUnclosedWrapper(s, i, unclosedMessage);
+      this.mode = Mode.Between;
+    } else {
+      this.mode = Mode.WrapperBetween;
+      this.afterElement = false; // the bad input stood for an element
+      this.atElementLineStart = true;
+    }
+  }
+
+  private isColumnZero(s: string, i: number): boolean {
+    return (i > 0 ? s.charCodeAt(i - 1) : this.prevChar) === LF;
   }
 
   /**
@@ -474,11 +701,14 @@ export class JsonFramer implements Framer {
    */
   private scanValue(s: string, i: number): number {
     const n = s.length;
-    const detect = this.detect;
+    const openers = this.openers;
+    const maxDepth = this.maxDepth;
+    let keys = this.keys;
     let depth = this.depth;
     let inString = this.inString;
     let escape = this.escape;
     let watch = this.watch;
+    let prev = this.prev;
     let nextQuote = -1; // the closing quote of a finished record is behind us
     let nextBackslash = this.nextBackslash;
     let nextLf = this.nextLf;
@@ -497,6 +727,7 @@ export class JsonFramer implements Framer {
           const c = s.charCodeAt(i);
           if (c === QUOTE) {
             inString = false;
+            prev = QUOTE;
             if (depth === 0) { // a string element
               this.inString = false;
               this.nextBackslash = nextBackslash;
@@ -504,7 +735,10 @@ export class JsonFramer implements Framer {
               this.finishValue(s, i + 1);
               return i + 1;
             }
-            if (detect && depth === 1) watch = this.keyEnded(s, i) ? 1 : 0;
+            if (keys !== Keys.None && depth === 1) {
+              this.keyKind = this.keyEnded(s, i);
+              watch = 1;
+            }
             continue;
           }
           if (c === BACKSLASH) {
@@ -518,44 +752,52 @@ export class JsonFramer implements Framer {
         this.escape = false;
         this.nextBackslash = nextBackslash;
         this.nextLf = nextLf;
-        this.startResync(i, `malformed JSON: line ${this.lineNo} ends inside a string (the record is cut short or not JSON)`, this.inWrapper ? Mode.WrapperBetween : Mode.Between);
+        this.cutInString(i);
         return i;
       }
       const c = s.charCodeAt(i);
-      if (watch !== 0 && c > SPACE) {
-        if (watch === 1 && c === COLON) { watch = 2; continue; }
-        if (watch === 2 && c === OPEN_BRACKET) {
+      if (c <= SPACE) {
+        if (c === LF) {
+          this.lineNo++;
+          prev |= AFTER_LF;
+          if (this.layout <= Layout.AwaitIndent) this.noteLineBreak(s, i);
+        }
+        continue;
+      }
+      if (watch !== 0) {
+        if (watch === 1 && c === COLON) {
+          watch = this.keyConfirmed();
+          keys = this.keys;
+        } else if (watch === 2 && c === OPEN_BRACKET && ((prev & AFTER_LF) === 0 || !this.startsDocument(s, i, prev, depth))) {
           this.nextBackslash = nextBackslash;
           this.nextLf = nextLf;
           this.becomeWrapper(s, i);
           return i + 1;
+        } else {
+          // A string value, not a key; or a wrapper key holding no array: an event's key.
+          if (watch === 2) keys = this.keys = Keys.None;
+          watch = 0;
         }
-        watch = 0;
       }
       switch (c) {
         case QUOTE:
           inString = true;
-          if (detect && depth === 1) {
+          if (keys !== Keys.None && depth === 1) {
             this.keyStart = i + 1;
             this.keyBuf = '';
+            this.keyLen = 0;
           }
           break;
         case OPEN_BRACE:
-          if (depth > 0 && this.breakable === 1 && this.lineNo > this.recLine &&
-              (i > 0 ? s.charCodeAt(i - 1) : this.prevChar) === LF) {
-            // An earlier line held an unclosed one-line record; this line starts the next one.
-            this.emitReject(s, i, `malformed JSON: the record on line ${this.recLine} is not closed at the end of the line (cut short?)`);
-            this.beginRecord(i, this.inWrapper);
-            this.detect = !this.inWrapper;
-            // scanValue's locals belong to the old record: start over on this character.
+        case OPEN_BRACKET:
+          if ((prev & AFTER_LF) !== 0 && depth > 0 && this.startsDocument(s, i, prev, depth)) {
             this.nextBackslash = nextBackslash;
             this.nextLf = nextLf;
+            this.cutAt(s, i);
             return i;
           }
-          if (++depth > this.maxDepth) this.tooDeep = true;
-          break;
-        case OPEN_BRACKET:
-          if (++depth > this.maxDepth) this.tooDeep = true;
+          if (++depth > maxDepth) this.tooDeep = true;
+          else openers[depth] = c;
           break;
         case CLOSE_BRACE:
         case CLOSE_BRACKET:
@@ -567,29 +809,28 @@ export class JsonFramer implements Framer {
             return i + 1;
           }
           break;
-        case LF:
-          if (this.lineNo === this.recLine && this.breakable === 0) this.breakable = this.firstLineHasContent(s, i) ? 1 : 2;
-          this.lineNo++;
-          break;
       }
+      prev = c;
     }
     this.depth = depth;
     this.inString = inString;
     this.escape = escape;
     this.watch = watch;
+    this.prev = prev;
     return n;
   }
 
-  /** Whether the string that just closed at `end` (at depth 1 of a top-level object) is a wrapper key. */
-  private keyEnded(s: string, end: number): boolean {
-    const start = this.keyStart;
-    const len = this.keyBuf.length + (end - start);
-    this.keyStart = -1;
-    if (len < 6 || len > 8) return false;
-    const key = this.keyBuf + s.slice(start, end);
-    if (!WRAPPER_KEYS.includes(key)) return false;
-    this.key = key;
-    return true;
+  /** The first line break of a record (or a blank line after its opener-only first line): what layout is it? */
+  private noteLineBreak(s: string, i: number): void {
+    if (this.layout === Layout.FirstLine) {
+      if (this.firstLineHasContent(s, i)) {
+        this.layout = Layout.OneLine;
+        return;
+      }
+      this.layout = Layout.AwaitIndent;
+    }
+    // At a chunk's end the next chunk's first character decides (scan()).
+    if (i + 1 < s.length) this.layout = layoutFromIndent(s.charCodeAt(i + 1));
   }
 
   private firstLineHasContent(s: string, i: number): boolean {
@@ -598,20 +839,98 @@ export class JsonFramer implements Framer {
     return hasContentAfterOpener(this.parts.join('') + s.slice(this.recStart, i));
   }
 
-  private becomeWrapper(s: string, i: number): void {
-    const prefix = this.takeText(s, i + 1);
-    this.wrapperHead = (prefix ?? this.overflowHead ?? '').slice(0, 200);
-    this.wrapperName = this.key;
-    this.wrapperInObject = true;
-    this.wrapperLine = this.recLine;
-    this.reset();
-    this.detect = false;
-    this.watch = 0;
-    this.mode = Mode.WrapperBetween;
+  /**
+   * A `{` or `[` starts a line inside the record (at depth ≥ 1): does a new
+   * document start there? Yes where JSON allows no value (a key, `,` or a
+   * closing bracket must come); where it allows one, yes in column 0 after
+   * `:` (printers keep a value on its key's line) or inside an array of a
+   * one-line or indented record (only flush-left printing puts elements in
+   * column 0).
+   */
+  private startsDocument(s: string, i: number, prev: number, depth: number): boolean {
+    const last = prev & CHAR_MASK;
+    const valueAllowed = last === COLON || last === OPEN_BRACKET ||
+      (last === COMMA && (depth > this.maxDepth || this.openers[depth] === OPEN_BRACKET));
+    if (!valueAllowed) return true;
+    if (!this.isColumnZero(s, i)) return false;
+    return last === COLON || this.layout === Layout.OneLine || this.layout === Layout.Indented;
+  }
+
+  /** The record is cut where a document starts at `i`: reported, and scanning resumes there. */
+  private cutAt(s: string, i: number): void {
+    const role = this.role;
+    let message: string;
+    if (role === Role.Tail) {
+      message = `malformed JSON: the object holding the ${this.wrapperDescription()} is not closed before line ${this.lineNo} (cut short?)`;
+    } else if (this.layout === Layout.OneLine) {
+      message = `malformed JSON: the record on line ${this.recLine} is not closed at the end of the line (cut short?)`;
+    } else {
+      message = `malformed JSON: the record starting on line ${this.recLine} is not closed before line ${this.lineNo}, where a new document starts (cut short?)`;
+    }
+    if (role === Role.Tail) this.holdingDocument = false;
+    this.emitReject(s, i, message);
+    if (role !== Role.Element) {
+      this.mode = Mode.Between;
+      return;
+    }
+    // This report stands for the wrapper too: it is cut where the element is.
+    this.wrapperBroken = true;
+    this.resumeAt(s, i, true, this.leavesWrapperAt(s, i), '');
+  }
+
+  /** A raw line break inside a string at `i`: the record is cut; skip to the next line that starts a document. */
+  private cutInString(i: number): void {
+    if (this.role === Role.Tail) {
+      this.holdingDocument = false;
+      this.startResync(i, `malformed JSON: the object holding the ${this.wrapperDescription()} is cut short (line ${this.lineNo} ends inside a string)`, Mode.Between);
+      return;
+    }
+    const inWrapper = this.role === Role.Element;
+    if (inWrapper) this.wrapperBroken = true;
+    this.startResync(i, `malformed JSON: line ${this.lineNo} ends inside a string (the record is cut short or not JSON)`, inWrapper ? Mode.WrapperBetween : Mode.Between);
+  }
+
+  /** A depth-1 string closed at `end` while keys are watched: what kind of key would it be? */
+  private keyEnded(s: string, end: number): KeyKind {
+    const start = this.keyStart;
+    this.keyStart = -1;
+    const len = this.keyLen + (end - start);
+    const head = this.keyBuf + s.slice(start, Math.min(end, start + KEY_HEAD - this.keyBuf.length));
+    this.keyBuf = '';
+    this.keyLen = 0;
+    this.key = head;
+    // Every wrapper and sibling key is 6 to 16 characters long.
+    return len >= 6 && len <= 16 ? keyKind(head) : KeyKind.Other;
+  }
+
+  /** The string before this `:` was a key: 2 to watch for a wrapper's `[`, else 0 (this.keys updated). */
+  private keyConfirmed(): number {
+    const kind = this.keyKind;
+    if (kind === KeyKind.Sibling) return 0;
+    if (this.keys === Keys.Prefix) {
+      if (kind === KeyKind.Wrapper) return 2;
+      this.keys = Keys.None; // an event's own key: an event, whatever keys follow
+      return 0;
+    }
+    // A tail: any other key (a second wrapper key too) means it is no wrapper's tail.
+    this.tailOther = this.key;
+    this.keys = Keys.None;
+    return 0;
   }
 
   private finishValue(s: string, end: number): void {
-    this.emitRecord(s, end);
-    this.mode = this.inWrapper ? Mode.WrapperBetween : Mode.Between;
+    switch (this.role) {
+      case Role.Document:
+        this.emitRecord(s, end);
+        this.mode = Mode.Between;
+        return;
+      case Role.Element:
+        this.emitRecord(s, end);
+        this.resumeWrapperAfterElement();
+        return;
+      case Role.Tail:
+        this.finishTail(s, end);
+        return;
+    }
   }
 }
