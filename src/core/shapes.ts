@@ -82,7 +82,7 @@ export function isDigits(s: string, start = 0, end = s.length, maxDigits = 15): 
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html (Host Id)
  */
 export function isBase64(s: string, start = 0, end = s.length): boolean {
-  return base64End(s, start, end) === end;
+  return end > start && base64End(s, start, end) === end;
 }
 
 /**
