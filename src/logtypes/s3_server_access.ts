@@ -13,13 +13,16 @@
 //   None is an error naming the field that fails; more than one is an error
 //   saying the line cannot be read unambiguously. A record with shifted fields
 //   is never written.
-// - AWS only ever appended fields at the end, so a line may stop after any
-//   field from the version id on (2015 lines end at the version id, 2020
-//   lifecycle lines at the host id); the missing fields are absent. The
-//   earliest layout we accept is the one the format was first documented with,
-//   which ended at the user agent (the version id came with versioning in
-//   2010, the host id and the fields after it from 2017 on), so a line must
-//   reach the user agent's closing quote.
+// - AWS only ever appended fields at the end ("we might extend the access log
+//   record format by adding new fields to the end of each line"), so a line
+//   may stop after any field from the user agent on (2015 lines end at the
+//   version id, 2020 lifecycle lines at the host id); the missing fields are
+//   absent. The developer guide listed the fields through the version id until
+//   2018 and added host id … TLS version in its June 2019 update (history of
+//   doc_source/LogFormat.md in awsdocs/amazon-s3-developer-guide); the access
+//   point ARN, ACL required and source region came later. The version id came
+//   with object versioning (2010): the first published layout ended at the
+//   user agent, and that is the least a line must have.
 // - Fields are checked by shape, before and after the operation: a record cut
 //   short with the next record spliced onto the same line fails a shape (or,
 //   where a free-text field could swallow the next record's head, is caught by
