@@ -1,0 +1,181 @@
+// Shape checks for values that AWS writes into its text logs: enough to tell
+// whether a token can be a given field (issue 13: "a value that lands in a
+// field must look like that field"), not full validators. They know no log
+// type. Each takes a string and, optionally, a range [start, end) of it, so a
+// parser can test a token in place before it decides to slice it; the range
+// defaults to the whole string. Every check is one bounded pass over the
+// characters: no regular expressions, no backtracking.
+
+/** A set of ASCII characters, as a table indexed by char code (non-ASCII is never in it). */
+export type CharSet = Uint8Array;
+
+/** The set of the characters in `chars` (ASCII only). */
+export function charSet(chars: string): CharSet {
+  const set = new Uint8Array(128);
+  for (let i = 0; i < chars.length; i++) set[chars.charCodeAt(i) & 127] = 1;
+  return set;
+}
+
+/**
+ * Where the run of characters in `set` that begins at `start` ends: the
+ * first index at or after `start` (and before `end`) whose character is not
+ * in the set, or `end`. Lets a parser check a token and find its end in one
+ * pass.
+ */
+export function runEnd(set: CharSet, s: string, start = 0, end = s.length): number {
+  let i = start;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || set[c] === 0) break;
+    i++;
+  }
+  return i;
+}
+
+/** True when every character of s[start, end) is in `set` (true for an empty range). */
+export function onlyCharsIn(set: CharSet, s: string, start = 0, end = s.length): boolean {
+  return runEnd(set, s, start, end) === end;
+}
+
+const DIGITS = '0123456789';
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+
+// The character sets of the shapes below, for parsers that scan a token with
+// runEnd and then test its other constraints (length, first character).
+export const DIGIT_SET = charSet(DIGITS);
+export const ALNUM_SET = charSet(DIGITS + UPPER + LOWER);
+/** Standard base64 without the `=` padding. */
+export const BASE64_SET = charSet(DIGITS + UPPER + LOWER + '+/');
+export const HEX_SET = charSet(DIGITS + 'abcdefABCDEF');
+export const CIPHER_SUITE_SET = charSet(DIGITS + UPPER + '-_');
+export const HOST_HEADER_SET = charSet(DIGITS + UPPER + LOWER + '.-_:[]');
+export const AWS_REGION_SET = charSet(DIGITS + LOWER + '-');
+export const TLS_VERSION_SET = charSet(DIGITS + 'TLSSLVv.');
+const UPPER_ALNUM_SET = charSet(DIGITS + UPPER);
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/**
+ * `1`…`maxDigits` ASCII digits (no sign, no blanks): a count or a duration
+ * as logs write them. With `maxDigits` at most 15 the value is exact as a
+ * JavaScript number.
+ */
+export function isDigits(s: string, start = 0, end = s.length, maxDigits = 15): boolean {
+  const n = end - start;
+  return n >= 1 && n <= maxDigits && onlyCharsIn(DIGIT_SET, s, start, end);
+}
+
+/**
+ * Standard base64 (`A–Z a–z 0–9 + /`) with at most two `=` of padding at the
+ * end; not empty. S3's host id (`x-amz-id-2`) has this shape.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html (Host Id)
+ */
+export function isBase64(s: string, start = 0, end = s.length): boolean {
+  return end > start && base64End(s, start, end) === end;
+}
+
+/**
+ * Where the base64 text that begins at `start` ends (its characters, then at
+ * most two `=`), or `start` when there is none.
+ */
+export function base64End(s: string, start = 0, end = s.length): number {
+  const data = runEnd(BASE64_SET, s, start, end);
+  if (data === start) return start;
+  let i = data;
+  while (i < end && i - data < 2 && s.charCodeAt(i) === 61) i++; // '='
+  return i;
+}
+
+/** The four-letter prefixes of IAM unique ids (AIDA user, AROA role, ASIA temporary key, …). */
+const IAM_ID_PREFIXES = new Set(['ABIA', 'ACCA', 'AGPA', 'AIDA', 'AIPA', 'AKIA', 'ANPA', 'ANVA', 'APKA', 'AROA', 'ASCA', 'ASIA']);
+
+/**
+ * An IAM unique id: a known four-letter prefix then upper-case letters and
+ * digits, 16–128 characters in all (AWS's are 21: `AIDAJQABLZS4A3QDU576Q`).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+ */
+export function isIamUniqueId(s: string, start = 0, end = s.length): boolean {
+  const n = end - start;
+  return n >= 16 && n <= 128 && s.charCodeAt(start) === 65 && onlyCharsIn(UPPER_ALNUM_SET, s, start, end) &&
+    IAM_ID_PREFIXES.has(s.slice(start, start + 4));
+}
+
+/**
+ * An AWS canonical user id: exactly 64 hex digits (S3 writes them in lower
+ * case; upper case is accepted).
+ * https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
+ */
+export function isCanonicalUserId(s: string, start = 0, end = s.length): boolean {
+  return end - start === 64 && onlyCharsIn(HEX_SET, s, start, end);
+}
+
+/**
+ * A TLS or SSL protocol version as servers log it: `TLSv1`, `TLSv1.1`,
+ * `TLSv1.2`, `TLSv1.3`, `SSLv3`. AWS's own S3 examples write `TLSV1.2`, so
+ * the `v` may be upper case.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html (TLS version)
+ */
+export function isTlsVersion(s: string, start = 0, end = s.length): boolean {
+  const n = end - start;
+  if (n !== 5 && n !== 7) return false;
+  const tls = s.startsWith('TLS', start);
+  if (!tls && !s.startsWith('SSL', start)) return false;
+  if ((s.charCodeAt(start + 3) | 32) !== 118 || !isDigit(s.charCodeAt(start + 4))) return false; // v
+  return n === 5 || (s.charCodeAt(start + 5) === 46 && isDigit(s.charCodeAt(start + 6)));
+}
+
+/**
+ * A cipher suite name, in OpenSSL's form (`ECDHE-RSA-AES128-GCM-SHA256`,
+ * `AES128-SHA`) or IANA's (`TLS_AES_128_GCM_SHA256`): an upper-case letter,
+ * then upper-case letters, digits, `-` and `_`; at most 100 characters.
+ */
+export function isCipherSuiteName(s: string, start = 0, end = s.length): boolean {
+  const n = end - start;
+  return n >= 2 && n <= 100 && isUpper(s.charCodeAt(start)) && onlyCharsIn(CIPHER_SUITE_SET, s, start, end);
+}
+
+/**
+ * An AWS region code: two lower-case letters, one or more lower-case words,
+ * then a number, joined by `-` (`us-east-1`, `ap-southeast-2`,
+ * `us-gov-west-1`, `us-isob-east-1`); at most 32 characters.
+ * https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
+ */
+export function isAwsRegion(s: string, start = 0, end = s.length): boolean {
+  const n = end - start;
+  if (n < 6 || n > 32 || !isLower(s.charCodeAt(start)) || !isLower(s.charCodeAt(start + 1)) || s.charCodeAt(start + 2) !== 45) return false;
+  let i = start + 3;
+  let words = 0;
+  for (;;) {
+    const wordStart = i;
+    while (i < end && isLower(s.charCodeAt(i))) i++;
+    if (i === wordStart || i === end || s.charCodeAt(i) !== 45) break;
+    words++;
+    i++;
+  }
+  // `i` stopped at the first character that is not a letter: the number must run to the end.
+  return words >= 1 && isDigits(s, i, end, 3);
+}
+
+/**
+ * A value of an HTTP Host header: a host name or IPv4 address, an IPv6
+ * address (bracketed or not), optionally with `:port`. Letters, digits,
+ * `.`, `-`, `_`, `:`, `[`, `]`, with at least one letter or digit; at most
+ * 300 characters. A shape check only: it does not validate the address.
+ */
+export function isHostHeaderValue(s: string, start = 0, end = s.length): boolean {
+  const n = end - start;
+  if (n < 1 || n > 300 || !onlyCharsIn(HOST_HEADER_SET, s, start, end)) return false;
+  for (let i = start; i < end; i++) if (ALNUM_SET[s.charCodeAt(i)] === 1) return true;
+  return false;
+}
