@@ -5,83 +5,157 @@
 // appends fields over the years and tells readers to ignore the ones they do
 // not expect: the known prefix is parsed and anything after it is kept in
 // additionalFields, never an error.
-import { parseDecimal, parseInteger, recordMaker } from '../core/fields.js';
+//
+// Every known field is checked against its shape (issue 13): a value that
+// lands in a field must look like that field, so a line whose tokens do not
+// fit the layout (a token missing or added in the middle, a quote inside a
+// request or user agent that closed it early) is an error report naming the
+// field, never a record with shifted fields. Two facts make a shift show:
+// - Fields AWS writes bare (times, codes, ssl_cipher, target_group_arn, …)
+//   are never quoted, and request and user_agent are always quoted; a token
+//   with the wrong quoting is in the wrong place.
+// - AWS writes a `"` inside a quoted field as `\x22` (load-balancer-access-logs
+//   examples; seen in real logs), so no bare token holds a quote.
+import { parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
-import { splitHostPort } from '../core/indicators.js';
+import { isArn, isIpAddress, splitHostPort } from '../core/indicators.js';
+import { isCipherSuiteName, isDigits, isHttpStatusCode, isPort, isTlsProtocolVersion, isUnsignedDecimal } from '../core/shapes.js';
 import { normalizeRFC3339 } from '../core/timestamp.js';
 import { QuotedFields, unterminatedMessage } from '../core/tokenize.js';
 import type { Fields, LogTypeDescriptor, Parser, ParseSink } from './types.js';
 
+/** What a field holds, which decides its check and its output type. */
 type Kind =
-  | 'string'
-  | 'integer'
-  | 'decimal' // seconds with millisecond precision; -1 when the ALB could not dispatch
+  | 'word' // lower-case word: type (http https h2 grpcs ws wss, and whatever comes next)
   | 'time' // RFC3339 with microseconds
+  | 'elb' // app/<name>/<id>
   | 'ipPort' // `ip:port`, unbracketed IPv6 split on the last colon, or `[v6]:port`
+  | 'seconds' // seconds with millisecond precision; -1 when the ALB could not dispatch
+  | 'status' // three-digit HTTP status code
+  | 'bytes' // non-negative integer
   | 'request' // `METHOD URL VERSION`
-  | 'commaList'
-  | 'spaceList';
+  | 'text' // free text
+  | 'cipher' // OpenSSL cipher suite name
+  | 'tls' // TLSv1 … TLSv1.3
+  | 'arn'
+  | 'trace' // X-Amzn-Trace-Id contents: `Root=1-…`, `Self=…;Root=…;CalledFrom=app`
+  | 'sni' // host name the client sent in TLS SNI
+  | 'certArn' // ARN or `session-reused`
+  | 'priority' // rule priority: 1–50000, 0 (default action), -1 (rules evaluation error)
+  | 'actions' // comma-separated action names
+  | 'code' // CamelCase code word (error_reason, classification, classification_reason)
+  | 'ipPortList' // space-separated `ip:port`
+  | 'statusList' // space-separated status codes
+  | 'token'; // conn_trace_id: `TID_…`
+
+/** How AWS writes a field: never quoted, always quoted, or (quoted fields whose docs varied over the years) either. */
+const enum Quoting { Bare, Quoted, Either }
+
+/** Each kind's expected shape, for error messages. */
+const EXPECTED: Readonly<Record<Kind, string>> = {
+  word: 'a lower-case word such as https or h2',
+  time: 'an RFC3339 timestamp',
+  elb: 'a load balancer id such as app/my-alb/50dc6c495c0c9188',
+  ipPort: 'ip:port',
+  seconds: 'a number of seconds or -1',
+  status: 'a 3-digit HTTP status code or -',
+  bytes: 'a non-negative integer',
+  request: 'a request line',
+  text: 'text',
+  cipher: 'a cipher suite name such as ECDHE-RSA-AES128-GCM-SHA256 or -',
+  tls: 'a TLS version such as TLSv1.2 or -',
+  arn: 'an ARN or -',
+  trace: 'an X-Amzn-Trace-Id value such as Root=1-… or -',
+  sni: 'a host name or -',
+  certArn: 'an ARN, session-reused or -',
+  priority: 'an integer from -1 up, or -',
+  actions: 'comma-separated action names such as forward or -',
+  code: 'a code word or -',
+  ipPortList: 'space-separated ip:port values or -',
+  statusList: 'space-separated 3-digit status codes or -',
+  token: 'an id such as TID_… or -',
+};
 
 interface Column {
   /** AWS's name for the field, used in error messages (`received_bytes`). */
   readonly awsName: string;
   readonly key: string;
   readonly kind: Kind;
+  readonly quoting: Quoting;
   /** For ipPort: the two output keys. */
   readonly ipKey: string;
   readonly portKey: string;
 }
 
+const B = Quoting.Bare;
+const Q = Quoting.Quoted;
+const E = Quoting.Either;
+
 // The entry format, in order. Output names are the seed's (Panther's) for the
-// fields it had, camelCase of AWS's names for the newer ones.
-const LAYOUT: ReadonlyArray<readonly [awsName: string, key: string, kind: Kind]> = [
-  ['type', 'type', 'string'], // http https h2 grpcs ws wss, and whatever comes next
-  ['time', 'timestamp', 'time'],
-  ['elb', 'elb', 'string'],
-  ['client:port', 'client', 'ipPort'],
-  ['target:port', 'target', 'ipPort'],
-  ['request_processing_time', 'requestProcessingTime', 'decimal'],
-  ['target_processing_time', 'targetProcessingTime', 'decimal'],
-  ['response_processing_time', 'responseProcessingTime', 'decimal'],
-  ['elb_status_code', 'elbStatusCode', 'integer'],
-  ['target_status_code', 'targetStatusCode', 'integer'],
-  ['received_bytes', 'receivedBytes', 'integer'],
-  ['sent_bytes', 'sentBytes', 'integer'],
-  ['request', 'request', 'request'],
-  ['user_agent', 'userAgent', 'string'],
-  ['ssl_cipher', 'sslCipher', 'string'],
-  ['ssl_protocol', 'sslProtocol', 'string'],
-  ['target_group_arn', 'targetGroupArn', 'string'],
-  ['trace_id', 'traceId', 'string'],
-  ['domain_name', 'domainName', 'string'],
-  ['chosen_cert_arn', 'chosenCertArn', 'string'], // or `session-reused`
-  ['matched_rule_priority', 'matchedRulePriority', 'integer'],
-  ['request_creation_time', 'requestCreationTime', 'time'],
-  ['actions_executed', 'actionsExecuted', 'commaList'],
-  ['redirect_url', 'redirectUrl', 'string'],
-  ['error_reason', 'errorReason', 'string'],
-  // 2019 and later
-  ['target:port_list', 'targetPortList', 'spaceList'],
-  ['target_status_code_list', 'targetStatusCodeList', 'spaceList'],
-  ['classification', 'classification', 'string'],
-  ['classification_reason', 'classificationReason', 'string'],
-  ['conn_trace_id', 'connTraceId', 'string'],
-  ['transformed_host', 'transformedHost', 'string'],
-  ['transformed_uri', 'transformedUri', 'string'],
-  ['request_transform_status', 'requestTransformStatus', 'string'],
+// fields it had, camelCase of AWS's names for the newer ones. Quoting: bare
+// and quoted as every version of the page shows them; the fields after
+// target_group_arn appear both ways in the page's history (domain_name and
+// chosen_cert_arn bare until mid-2018, the target lists bare in 2020), so
+// either is accepted there.
+const LAYOUT: ReadonlyArray<readonly [awsName: string, key: string, kind: Kind, quoting: Quoting]> = [
+  ['type', 'type', 'word', B],
+  ['time', 'timestamp', 'time', B],
+  ['elb', 'elb', 'elb', B],
+  ['client:port', 'client', 'ipPort', B],
+  ['target:port', 'target', 'ipPort', B],
+  ['request_processing_time', 'requestProcessingTime', 'seconds', B],
+  ['target_processing_time', 'targetProcessingTime', 'seconds', B],
+  ['response_processing_time', 'responseProcessingTime', 'seconds', B],
+  ['elb_status_code', 'elbStatusCode', 'status', B],
+  ['target_status_code', 'targetStatusCode', 'status', B],
+  ['received_bytes', 'receivedBytes', 'bytes', B],
+  ['sent_bytes', 'sentBytes', 'bytes', B],
+  ['request', 'request', 'request', Q],
+  ['user_agent', 'userAgent', 'text', Q],
+  ['ssl_cipher', 'sslCipher', 'cipher', B],
+  ['ssl_protocol', 'sslProtocol', 'tls', B],
+  ['target_group_arn', 'targetGroupArn', 'arn', B],
+  // November 2016 (request tracing)
+  ['trace_id', 'traceId', 'trace', E],
+  // October 2017 (SNI)
+  ['domain_name', 'domainName', 'sni', E],
+  ['chosen_cert_arn', 'chosenCertArn', 'certArn', E],
+  // 2018 (rules, redirects, fixed responses, Lambda targets)
+  ['matched_rule_priority', 'matchedRulePriority', 'priority', B],
+  ['request_creation_time', 'requestCreationTime', 'time', B],
+  ['actions_executed', 'actionsExecuted', 'actions', E],
+  ['redirect_url', 'redirectUrl', 'text', E],
+  ['error_reason', 'errorReason', 'code', E],
+  // 2020 (weighted target groups, desync mitigation) and later
+  ['target:port_list', 'targetPortList', 'ipPortList', E],
+  ['target_status_code_list', 'targetStatusCodeList', 'statusList', E],
+  ['classification', 'classification', 'code', E],
+  ['classification_reason', 'classificationReason', 'code', E],
+  ['conn_trace_id', 'connTraceId', 'token', B],
+  ['transformed_host', 'transformedHost', 'text', E],
+  ['transformed_uri', 'transformedUri', 'text', E],
+  ['request_transform_status', 'requestTransformStatus', 'text', E],
 ];
 
-const COLUMNS: readonly Column[] = LAYOUT.map(([awsName, key, kind]) => ({
-  awsName, key, kind, ipKey: key + 'Ip', portKey: key + 'Port',
+const COLUMNS: readonly Column[] = LAYOUT.map(([awsName, key, kind, quoting]) => ({
+  awsName, key, kind, quoting, ipKey: key + 'Ip', portKey: key + 'Port',
 }));
 
 /**
- * A line must reach error_reason (index 24): the layout every ALB has written
- * since 2018, and what Panther required. Fields after it are optional, so
- * logs from before each later addition still parse.
+ * A line must reach target_group_arn (index 16): the layout ALB was launched
+ * with in August 2016. The page's document history lists request tracing
+ * (trace_id) as a release of November 22, 2016, after the launch of August
+ * 11, and the page's own 2016-08 examples carry trace ids whose time part is
+ * 2016-11-21 (0x58337262), added later; SNI (domain_name, chosen_cert_arn)
+ * came on October 10, 2017, and the rule, redirect and Lambda fields in 2018.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/doc-history.html
+ * Each later field is optional, so archived logs of every layout parse.
  */
-export const ALB_MIN_FIELDS = 25;
+export const ALB_MIN_FIELDS = 17;
 const TIME_INDEX = 1;
+
+const QUOTE = 34;
+const DASH = 45;
 
 /** AWS writes this into a new log prefix to test bucket permissions; it is not an entry. */
 const CONTROL_PREFIX = 'Enable AccessLog for ELB:';
@@ -110,10 +184,230 @@ export function splitRequest(request: string, out: Fields): void {
   }
 }
 
+/** The non-empty space-separated parts of a list field (`"10.0.0.1:80 10.0.0.2:80"`). */
 function splitSpaces(value: string): string[] {
   const parts = value.split(' ');
   for (let i = 0; i < parts.length; i++) if (parts[i]!.length === 0) return parts.filter((p) => p.length > 0);
   return parts;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `http`, `h2`, `grpcs`: a lower-case letter, then lower-case letters and digits (at most 16). */
+export function isLowerWord(s: string): boolean {
+  const len = s.length;
+  if (len === 0 || len > 16) return false;
+  const c0 = s.charCodeAt(0);
+  if (c0 < 97 || c0 > 122) return false;
+  for (let i = 1; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || isDigitCode(c))) return false;
+  }
+  return true;
+}
+
+/**
+ * The load balancer's resource id, `app/<name>/<id>`: a lower-case prefix
+ * and at least two more non-empty `/`-separated parts ("resource IDs can
+ * contain forward slashes"), no blanks or quotes.
+ */
+export function isLoadBalancerId(s: string): boolean {
+  const first = s.indexOf('/');
+  if (first <= 0 || !isName(s, 0, first, true, '')) return false;
+  let parts = 1;
+  let start = first + 1;
+  for (let i = start; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 47;
+    if (c === 47) {
+      if (i === start) return false;
+      parts++;
+      start = i + 1;
+    } else if (c <= 32 || c === QUOTE) {
+      return false;
+    }
+  }
+  return parts >= 3;
+}
+
+/**
+ * X-Amzn-Trace-Id contents: `Field=value` pairs joined by `;` (`Root=1-…`,
+ * `Self=1-…;Root=1-…;CalledFrom=app`). Applications may add fields of their
+ * own, so only the form is checked: it starts with a field name and `=`.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-request-tracing.html
+ */
+export function isTraceHeader(s: string): boolean {
+  const eq = s.indexOf('=');
+  if (eq <= 0 || !isLetter(s.charCodeAt(0))) return false;
+  for (let i = 1; i < eq; i++) {
+    const c = s.charCodeAt(i);
+    if (!(isLetter(c) || isDigitCode(c) || c === 45 || c === 95)) return false;
+  }
+  return true;
+}
+
+/**
+ * The SNI host name: no blanks, quotes or the characters of the fields that
+ * could shift into it (`=` of a trace id, `:` and `/` of an ARN, URL or time).
+ * Any other byte is kept: AWS escapes what a client sends, it does not vet it.
+ */
+export function isSniHost(s: string): boolean {
+  const len = s.length;
+  if (len === 0 || len > 255) return false;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c === QUOTE || c === 61 || c === 58 || c === 47 || c === 44 || c === 59) return false;
+  }
+  return true;
+}
+
+function isUpperCode(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+/**
+ * Whether s[from…to) is a name: a letter, then letters, digits and the
+ * characters of `extra`; with `lowerOnly`, no upper-case letter anywhere.
+ */
+function isName(s: string, from: number, to: number, lowerOnly: boolean, extra: string): boolean {
+  if (to <= from || !isLetter(s.charCodeAt(from))) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (lowerOnly && isUpperCode(c)) return false;
+    if (!(isLetter(c) || isDigitCode(c) || extra.indexOf(s[i]!) >= 0)) return false;
+  }
+  return true;
+}
+
+/** `forward`, `waf,forward`, `fixed-response`: lower-case names joined by commas (empty: none). */
+export function isActionList(s: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= s.length; i++) {
+    if (i === s.length || s.charCodeAt(i) === 44) {
+      if (!isName(s, start, i, true, '-_')) return s.length === 0;
+      start = i + 1;
+    }
+  }
+  return true;
+}
+
+/** `AuthInvalidCookie`, `Acceptable`, `SpaceInUri`: a letter, then letters, digits, `_`, `-`, `.`. */
+export function isCodeWord(s: string): boolean {
+  return s.length <= 128 && isName(s, 0, s.length, false, '_-.');
+}
+
+/** `TID_4091af6b…`: letters, digits, `_`, `-`, `.` (at most 128). */
+export function isConnTraceId(s: string): boolean {
+  const len = s.length;
+  if (len === 0 || len > 128) return false;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (!(isLetter(c) || isDigitCode(c) || c === 95 || c === 45 || c === 46)) return false;
+  }
+  return true;
+}
+
+/** `ip:port` with a real IP and a port 0–65535 → [ip, port]; else undefined. */
+export function parseIpPort(value: string): [ip: string, port: number] | undefined {
+  const parts = splitHostPort(value);
+  if (parts === undefined || !isPort(parts[1]) || !isIpAddress(parts[0])) return undefined;
+  return [parts[0], Number(parts[1])];
+}
+
+/** Each space-separated part passes `check` or is `-`; the parts as an array (empty text: none). */
+function listOf(value: string, check: (part: string) => boolean): string[] | undefined {
+  const parts = splitSpaces(value);
+  for (const p of parts) if (!(p === '-' || check(p))) return undefined;
+  return parts;
+}
+
+/** For listOf: one `ip:port` part. */
+const isIpPortPart = (p: string): boolean => parseIpPort(p) !== undefined;
+
+/**
+ * Converts a checked value into its output field(s); false when the value
+ * does not have the column's shape. `-` never reaches here.
+ */
+function store(column: Column, value: string, out: Fields): boolean {
+  switch (column.kind) {
+    case 'word': return put(out, column.key, value, isLowerWord(value));
+    case 'time': {
+      const ts = normalizeRFC3339(value);
+      return put(out, column.key, ts, ts !== undefined);
+    }
+    case 'elb': return put(out, column.key, value, isLoadBalancerId(value));
+    case 'ipPort': {
+      const parts = parseIpPort(value);
+      if (parts === undefined) return false;
+      out[column.ipKey] = parts[0];
+      out[column.portKey] = parts[1];
+      return true;
+    }
+    case 'seconds': return (value === '-1' || isUnsignedDecimal(value)) && put(out, column.key, Number(value), true);
+    case 'status': return isHttpStatusCode(value) && put(out, column.key, Number(value), true);
+    case 'bytes': {
+      const n = isDigits(value) ? parseInteger(value) : undefined;
+      return put(out, column.key, n, n !== undefined);
+    }
+    case 'request':
+      splitRequest(value, out);
+      return true;
+    case 'text': return put(out, column.key, value, true);
+    case 'cipher': return put(out, column.key, value, isCipherSuiteName(value));
+    case 'tls': return put(out, column.key, value, isTlsProtocolVersion(value));
+    case 'arn': return put(out, column.key, value, isArn(value) && hasNoBlankOrQuote(value));
+    case 'trace': return put(out, column.key, value, isTraceHeader(value));
+    case 'sni': return put(out, column.key, value, isSniHost(value));
+    case 'certArn': return put(out, column.key, value, value === 'session-reused' || (isArn(value) && hasNoBlankOrQuote(value)));
+    case 'priority': {
+      const n = parseInteger(value);
+      return put(out, column.key, n, n !== undefined && n >= -1);
+    }
+    case 'actions': return isActionList(value) && put(out, column.key, value.length === 0 ? [] : value.split(','), true);
+    case 'code': return put(out, column.key, value, isCodeWord(value));
+    case 'ipPortList': return putList(out, column.key, listOf(value, isIpPortPart));
+    case 'statusList': return putList(out, column.key, listOf(value, isHttpStatusCode));
+    case 'token': return put(out, column.key, value, isConnTraceId(value));
+  }
+}
+
+/** A bare token's text (an ARN): no blanks or quotes anywhere in it. */
+function hasNoBlankOrQuote(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c === QUOTE) return false;
+  }
+  return true;
+}
+
+function put(out: Fields, key: string, value: unknown, ok: boolean): boolean {
+  if (ok) out[key] = value;
+  return ok;
+}
+
+function putList(out: Fields, key: string, parts: string[] | undefined): boolean {
+  if (parts === undefined) return false;
+  out[key] = parts;
+  return true;
+}
+
+function shapeMessage(column: Column, value: string): string {
+  return `field ${column.awsName}: expected ${EXPECTED[column.kind]}, found ${quoteValue(value)}`;
+}
+
+/** A token whose quoting is not the field's: the fields before it have shifted. */
+function quotingMessage(column: Column, raw: string, quoted: boolean): string {
+  const expected = quoted ? 'an unquoted value' : 'a value in double quotes';
+  return `field ${column.awsName}: expected ${expected}, found ${quoteValue(raw)} (the fields before it do not fit the layout)`;
+}
+
+function bareQuoteMessage(name: string, raw: string): string {
+  return `field ${name}: an unquoted value holds a double quote, found ${quoteValue(raw)} (AWS writes a quote inside a field as \\x22)`;
 }
 
 /** Output keys in the order they are written. */
@@ -135,62 +429,43 @@ class AlbParser implements Parser {
       return sink.error(unterminatedMessage(f, COLUMNS[f.unterminated]!.awsName));
     }
     if (f.count < ALB_MIN_FIELDS) {
-      return sink.error(`expected at least ${ALB_MIN_FIELDS} space-separated fields (type … error_reason), found ${f.count}`);
+      return sink.error(`expected at least ${ALB_MIN_FIELDS} space-separated fields (type … target_group_arn), found ${f.count}`);
     }
+    if (f.values[TIME_INDEX] === '-') return sink.error(`field time: expected an RFC3339 timestamp, found "-"`);
     const known = f.count < COLUMNS.length ? f.count : COLUMNS.length;
-    const values = f.values;
-    if (values[TIME_INDEX] === '-') return sink.error(`field time: expected an RFC3339 timestamp, found "-"`);
     const out = newRecord();
-    for (let i = 0; i < known; i++) {
-      const value = values[i]!;
-      if (value === '-') continue;
-      const column = COLUMNS[i]!;
-      switch (column.kind) {
-        case 'string':
-          out[column.key] = value;
-          break;
-        case 'integer': {
-          const n = parseInteger(value);
-          if (n === undefined) return sink.error(`field ${column.awsName}: expected an integer, found ${quoteValue(value)}`);
-          out[column.key] = n;
-          break;
-        }
-        case 'decimal': {
-          const n = parseDecimal(value);
-          if (n === undefined) return sink.error(`field ${column.awsName}: expected a number of seconds, found ${quoteValue(value)}`);
-          out[column.key] = n;
-          break;
-        }
-        case 'time': {
-          const ts = normalizeRFC3339(value);
-          if (ts === undefined) return sink.error(`field ${column.awsName}: expected an RFC3339 timestamp, found ${quoteValue(value)}`);
-          out[column.key] = ts;
-          break;
-        }
-        case 'ipPort': {
-          const parts = splitHostPort(value);
-          const port = parts === undefined ? undefined : parseInteger(parts[1]);
-          if (parts === undefined || parts[0].length === 0 || port === undefined) {
-            return sink.error(`field ${column.awsName}: expected ip:port, found ${quoteValue(value)}`);
-          }
-          out[column.ipKey] = parts[0];
-          out[column.portKey] = port;
-          break;
-        }
-        case 'request':
-          splitRequest(value, out);
-          break;
-        case 'commaList':
-          out[column.key] = value.length === 0 ? [] : value.split(',');
-          break;
-        case 'spaceList':
-          out[column.key] = splitSpaces(value);
-          break;
-      }
-    }
+    const problem = fillKnown(f, known, out) ?? checkExtras(f, known);
+    if (problem !== undefined) return sink.error(problem);
     if (f.count > known) out.additionalFields = f.rest(known);
     sink.event(out);
   }
+}
+
+/** Checks and stores fields 0…known-1; returns the first problem. */
+function fillKnown(f: QuotedFields, known: number, out: Fields): string | undefined {
+  const values = f.values;
+  const starts = f.starts;
+  const line = f.line;
+  for (let i = 0; i < known; i++) {
+    const column = COLUMNS[i]!;
+    const value = values[i]!;
+    const quoted = line.charCodeAt(starts[i]!) === QUOTE;
+    if (quoted ? column.quoting === Quoting.Bare : column.quoting === Quoting.Quoted) {
+      return quotingMessage(column, f.raw(i), quoted);
+    }
+    if (!quoted && value.indexOf('"') >= 0) return bareQuoteMessage(column.awsName, value);
+    if (value.length === 1 && value.charCodeAt(0) === DASH) continue;
+    if (!store(column, value, out)) return shapeMessage(column, value);
+  }
+  return undefined;
+}
+
+/** Fields after the known layout are kept as they are, but a bare one never holds a quote. */
+function checkExtras(f: QuotedFields, known: number): string | undefined {
+  for (let i = known; i < f.count; i++) {
+    if (!f.quoted(i) && f.values[i]!.indexOf('"') >= 0) return bareQuoteMessage(`${i + 1} (after the known layout)`, f.values[i]!);
+  }
+  return undefined;
 }
 
 export const alb: LogTypeDescriptor = {
