@@ -218,3 +218,37 @@ test('alb: the control line is a skip; the escaped quote \\x22 stays as written'
   tokens[13] = '"Mozilla/5.0 \\x22scanner\\x22"';
   assert.equal(event(tokens.join(' ')).userAgent, 'Mozilla/5.0 \\x22scanner\\x22');
 });
+
+test('alb second reading: a crafted quote in the user agent or request that leaves a fitting line is an error', () => {
+  // A 2016 line with no TLS and no target group: `x" - - - "Root=1-x` in the
+  // user agent splits into tokens that fit ssl_cipher … trace_id.
+  const line2016 = 'http 2016-08-10T22:08:42.945958Z app/my-alb/50dc6c495c0c9188 192.0.2.10:2817 198.51.100.1:80 0.000 0.001 0.000 200 200 34 366 ' +
+    '"GET http://www.example.com:80/ HTTP/1.1" "x" - - - "Root=1-x" - - -';
+  assert.match(error(line2016), /^field user_agent: the line reads two ways: the quoted value may end at character \d+ or at character \d+/);
+  // The same in the request: its tail looks like a user agent and the fields after it.
+  const tokens: string[] = [...CURRENT.slice(0, 17)];
+  tokens[12] = '"GET http://www.example.com:80/ HTTP/1.1" "curl/8.5.0" - - - "Root=1-x"';
+  tokens[13] = '"-"';
+  tokens[14] = '-';
+  tokens[15] = '-';
+  tokens[16] = '-';
+  assert.match(error(tokens.join(' ')), /^field request: the line reads two ways/);
+  // In the trace header's own fields, on a 2018 line (23 fields) whose later fields are dashes.
+  const trace = [...CURRENT.slice(0, 17), '"Root=1-x;Note=a" "-" "-" - - "forward"', '"-"', '"-"', '-', '-', '"forward"'];
+  assert.match(error(trace.join(' ')), /^field trace_id: the line reads two ways/);
+  // What cannot be told apart: a 2016-11 line whose trace id holds `" "-" "-` is,
+  // byte for byte, a 2017 line with SNI fields of "-" (README: the residual case).
+  assert.equal(event([...CURRENT.slice(0, 17), '"Root=1-x" "-" "-"'].join(' ')).traceId, 'Root=1-x');
+});
+
+test('alb second reading: lines as AWS writes them have one reading', () => {
+  // Dashes and quoted dashes everywhere, extra fields: every field could take a token.
+  const dashes = 'http 2016-07-31T21:20:00.000000Z app/my-alb/50dc6c495c0c9188 192.0.2.1:0 - 0.000 0.000 0.000 100 - 0 0 ' +
+    '"GET https://www.example.com:443/ HTTP/1.1" "" - - - "Root=1-00000000-000000000000000000000000;Note=" "-" "-" - ' +
+    '2016-07-31T21:20:00.000000Z "forward" "https://www.example.com/" "-" "-" "-" "-" "-" TID_00000000000000000000000000000000 "-" "-" "-" - - - - - -';
+  assert.equal(event(dashes).userAgent, '');
+  const malformed = 'http 2024-11-20T12:00:00.000000Z app/my-alb/50dc6c495c0c9188 192.0.2.7:40000 - -1 -1 -1 400 - 0 272 ' +
+    '"- http://www.example.com:80- -" "-" - - - "-" "-" "-" - - "-" "-" "-" "-" "-" "-" "-" - "-" "-" "-"';
+  assert.equal(event(malformed).requestUrl, 'http://www.example.com:80-');
+  for (let n = ALB_MIN_FIELDS; n <= CURRENT.length; n++) event(CURRENT.slice(0, n).join(' '));
+});

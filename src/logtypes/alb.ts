@@ -14,8 +14,9 @@
 // - Fields AWS writes bare (times, codes, ssl_cipher, target_group_arn, …)
 //   are never quoted, and request and user_agent are always quoted; a token
 //   with the wrong quoting is in the wrong place.
-// - AWS writes a `"` inside a quoted field as `\x22` (load-balancer-access-logs
-//   examples; seen in real logs), so no bare token holds a quote.
+// - AWS writes a `"` inside a quoted field as `\x22` (seen in real logs), so
+//   no bare token holds a quote, and `\"` ends a value that ends in a
+//   backslash (the tokenizer is told not to read it as an escaped quote).
 import { parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
 import { isArn, isIpAddress, splitHostPort } from '../core/indicators.js';
@@ -418,7 +419,8 @@ const OUTPUT_KEYS = COLUMNS.flatMap((c) =>
 const newRecord = recordMaker(OUTPUT_KEYS);
 
 class AlbParser implements Parser {
-  private readonly fields = new QuotedFields();
+  // AWS writes a quote inside a field as \x22, so `\"` is a value ending in a backslash.
+  private readonly fields = new QuotedFields(false);
 
   parse(line: string, sink: ParseSink): void {
     if (line.charCodeAt(0) === 69 && line.startsWith(CONTROL_PREFIX)) return sink.skip('control line');
@@ -434,30 +436,108 @@ class AlbParser implements Parser {
     if (f.values[TIME_INDEX] === '-') return sink.error(`field time: expected an RFC3339 timestamp, found "-"`);
     const known = f.count < COLUMNS.length ? f.count : COLUMNS.length;
     const out = newRecord();
-    const problem = fillKnown(f, known, out) ?? checkExtras(f, known);
+    const problem = fillColumns(f, 0, known, 0, out) ?? checkExtras(f, known) ?? findSecondReading(f, known);
     if (problem !== undefined) return sink.error(problem);
     if (f.count > known) out.additionalFields = f.rest(known);
     sink.event(out);
   }
 }
 
-/** Checks and stores fields 0…known-1; returns the first problem. */
-function fillKnown(f: QuotedFields, known: number, out: Fields): string | undefined {
+/**
+ * Checks and stores columns from…to-1, column c read from token c + shift
+ * (shift > 0 when an earlier quoted field is taken to run over more tokens);
+ * returns the first problem.
+ */
+function fillColumns(f: QuotedFields, from: number, to: number, shift: number, out: Fields): string | undefined {
   const values = f.values;
   const starts = f.starts;
   const line = f.line;
-  for (let i = 0; i < known; i++) {
-    const column = COLUMNS[i]!;
-    const value = values[i]!;
-    const quoted = line.charCodeAt(starts[i]!) === QUOTE;
+  for (let c = from; c < to; c++) {
+    const column = COLUMNS[c]!;
+    const t = c + shift;
+    const value = values[t]!;
+    const quoted = line.charCodeAt(starts[t]!) === QUOTE;
     if (quoted ? column.quoting === Quoting.Bare : column.quoting === Quoting.Quoted) {
-      return quotingMessage(column, f.raw(i), quoted);
+      return quotingMessage(column, f.raw(t), quoted);
     }
     if (!quoted && value.indexOf('"') >= 0) return bareQuoteMessage(column.awsName, value);
     if (value.length === 1 && value.charCodeAt(0) === DASH) continue;
     if (!store(column, value, out)) return shapeMessage(column, value);
   }
   return undefined;
+}
+
+/**
+ * The field counts of the layouts AWS has written: 17 (August 2016), 18
+ * (trace_id, November 2016), 20 (SNI, October 2017), 23, 24 and 25 (rules,
+ * redirects, Lambda, 2018), 29 (target lists and desync classification,
+ * August 2020), 30 (conn_trace_id), 33 (transforms) and beyond. The
+ * versions of the access-log page in awsdocs/elb-application-load-balancers-user-guide
+ * add the fields in these groups. Used only to judge a second reading of a
+ * line (a wrong count there only forgoes a warning), never to refuse one.
+ */
+const LAYOUT_COUNTS: ReadonlySet<number> = new Set([17, 18, 20, 23, 24, 25, 29, 30]);
+
+function isLayoutCount(n: number): boolean {
+  return n >= COLUMNS.length || LAYOUT_COUNTS.has(n);
+}
+
+/** Free-text fields a client writes into: the request, the user agent, fields of its own in the trace header. */
+const FREE_TEXT: readonly boolean[] = COLUMNS.map((c) => c.kind === 'request' || c.kind === 'trace' || c.awsName === 'user_agent');
+
+/**
+ * For each column, the end of the first run of columns after it that AWS
+ * writes bare (user_agent: ssl_cipher … target_group_arn; trace_id:
+ * matched_rule_priority and request_creation_time); COLUMNS.length when none.
+ */
+const BARE_RUN_END: readonly number[] = COLUMNS.map((_, i) => {
+  let c = i + 1;
+  while (c < COLUMNS.length && COLUMNS[c]!.quoting !== Quoting.Bare) c++;
+  if (c === COLUMNS.length) return c;
+  while (c < COLUMNS.length && COLUMNS[c]!.quoting === Quoting.Bare) c++;
+  return c;
+});
+
+/**
+ * A line that reads two ways. The tokenizer ends a quoted field at the first
+ * `"` followed by a blank: right for AWS's lines, which write a quote inside
+ * a value as `\x22`. A value holding a bare `" ` (hostile input, or a writer
+ * that does not escape) ends later, and when the tokens it split off look
+ * like fields (dashes fit almost any), the line still fits the layout, only
+ * with more fields than AWS wrote. So a line whose field count is no layout
+ * of AWS's is read again with each free-text field a client writes running
+ * to a later quoted token: when that reading is a layout of AWS's and fits
+ * every check through the bare fields after the field, the line is
+ * ambiguous: an error, never a guess. Returns the message, or undefined.
+ */
+function findSecondReading(f: QuotedFields, known: number): string | undefined {
+  if (isLayoutCount(f.count)) return undefined;
+  const starts = f.starts;
+  const line = f.line;
+  for (let field = 12; field < known; field++) {
+    if (!FREE_TEXT[field] || line.charCodeAt(starts[field]!) !== QUOTE) continue;
+    const runEnd = BARE_RUN_END[field]!;
+    for (let end = field + 1; end < f.count; end++) {
+      if (end === f.unterminated || line.charCodeAt(starts[end]!) !== QUOTE) continue;
+      const shift = end - field;
+      const altCount = f.count - shift;
+      // Cheap first: a layout's count, reaching past the bare run, whose last field gets a bare token.
+      if (altCount < runEnd || !isLayoutCount(altCount) || line.charCodeAt(starts[runEnd - 1 + shift]!) === QUOTE) continue;
+      if (readsAlso(f, field, end, Math.min(altCount, COLUMNS.length))) {
+        return `field ${COLUMNS[field]!.awsName}: the line reads two ways: the quoted value may end at character ${f.ends[field]!} or ` +
+          `at character ${f.ends[end]!} (a quote followed by a blank inside it; AWS writes a quote as \\x22)`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether the line also fits the layout with field `field` running to the end of token `end`. */
+function readsAlso(f: QuotedFields, field: number, end: number, altKnown: number): boolean {
+  const scratch: Fields = {};
+  const merged = f.line.slice(f.starts[field]! + 1, f.ends[end]! - 1);
+  if (!store(COLUMNS[field]!, merged, scratch)) return false;
+  return fillColumns(f, field + 1, altKnown, end - field, scratch) === undefined;
 }
 
 /** Fields after the known layout are kept as they are, but a bare one never holds a quote. */
