@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { normalizeRFC3339 } from '../src/core/timestamp.js';
 import {
-  ALB_MIN_FIELDS, alb, isActionList, isCodeWord, isConnTraceId, isLoadBalancerId, isLowerWord, isSniHost, isTraceHeader, parseIpPort, splitRequest,
+  ALB_MIN_FIELDS, TimeCache, alb, isActionList, isArnText, parseSeconds, isCodeWord, isConnTraceId, isLoadBalancerId, isLowerWord, isSniHost, isTraceHeader, parseIpPort, splitRequest,
 } from '../src/logtypes/alb.js';
 import type { Fields, ParseSink } from '../src/logtypes/types.js';
 
@@ -251,4 +253,28 @@ test('alb second reading: lines as AWS writes them have one reading', () => {
     '"- http://www.example.com:80- -" "-" - - - "-" "-" "-" - - "-" "-" "-" "-" "-" "-" "-" - "-" "-" "-"';
   assert.equal(event(malformed).requestUrl, 'http://www.example.com:80-');
   for (let n = ALB_MIN_FIELDS; n <= CURRENT.length; n++) event(CURRENT.slice(0, n).join(' '));
+});
+
+test('alb TimeCache: the same output as normalizeRFC3339, whatever the order of times', () => {
+  const digit = fc.constantFrom(...'0123456789');
+  const second = fc.constantFrom('2024-05-01T10:00:00', '2024-05-01T10:00:01', '2024-02-29T23:59:59', '2023-02-29T10:00:00',
+    '2024-13-01T10:00:00', '2024-05-01t10:00:00', '2024-05-01 10:00:00', '2016-12-31T23:59:60', '2024-05-01T24:00:00');
+  const time = fc.tuple(second, fc.array(fc.oneof(digit, fc.constantFrom('x', '.')), { minLength: 6, maxLength: 6 }), fc.constantFrom('Z', 'z', '+00:00', 'Z '))
+    .map(([s, frac, zone]) => `${s}.${frac.join('')}${zone}`);
+  fc.assert(fc.property(fc.array(time, { maxLength: 12 }), (times) => {
+    const cache = new TimeCache();
+    for (const t of times) assert.equal(cache.normalize(t), normalizeRFC3339(t), t);
+  }), { numRuns: 2000 });
+});
+
+test('alb parseSeconds and isArnText', () => {
+  for (const [text, n] of [['0', 0], ['0.000', 0], ['0.012', 0.012], ['12.5', 12.5], ['-1', -1], ['123456.789', 123456.789]] as const) {
+    assert.equal(parseSeconds(text), n, text);
+    assert.equal(parseSeconds(text), Number(text), `${text} as Number reads it`);
+  }
+  for (const bad of ['', '-', '-2', '.5', '5.', '1.2.3', '1e3', ' 1', '0x1', '-1.0', '1234567890123456']) assert.ok(Number.isNaN(parseSeconds(bad)), bad);
+  for (const ok of ['arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1', 'arn:aws:iam::123456789012:role/x', 'arn:a:b:c:d:']) {
+    assert.ok(isArnText(ok), ok);
+  }
+  for (const bad of ['', 'arn', 'arn:aws:iam::123456789012', 'ARN:aws:iam::1:x', 'session-reused']) assert.ok(!isArnText(bad), bad);
 });

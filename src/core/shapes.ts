@@ -66,6 +66,7 @@ export function isHttpStatusCode(s: string): boolean {
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
  */
 export function isTlsProtocolVersion(s: string): boolean {
+  if (s === 'TLSv1.2' || s === 'TLSv1.3') return true; // nearly every line
   let i: number;
   if (s.startsWith('TLSv')) i = 4;
   else if (s.startsWith('SSLv')) i = 4;
@@ -92,10 +93,20 @@ export function isCipherSuiteName(s: string): boolean {
   if (len === 0 || len > 128 || !isUpper(s.charCodeAt(0))) return false;
   for (let i = 1; i < len; i++) {
     const c = s.charCodeAt(i);
-    if (!(isUpper(c) || isDigit(c) || c === 45 || c === 95)) return false;
+    if (c >= 128 || CIPHER_CHARS[c] === 0) return false;
   }
   return true;
 }
+
+/** A-Z, 0-9, `-`, `_` (one lookup per character: this runs on every TLS line). */
+const CIPHER_CHARS = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 65; c <= 90; c++) table[c] = 1;
+  for (let c = 48; c <= 57; c++) table[c] = 1;
+  table[45] = 1;
+  table[95] = 1;
+  return table;
+})();
 
 /**
  * An AWS region code: lower-case words joined by `-`, ending in a number

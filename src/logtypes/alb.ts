@@ -19,63 +19,64 @@
 //   backslash (the tokenizer is told not to read it as an escaped quote).
 import { parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
-import { isArn, isIpAddress, splitHostPort } from '../core/indicators.js';
-import { isCipherSuiteName, isDigits, isHttpStatusCode, isPort, isTlsProtocolVersion, isUnsignedDecimal } from '../core/shapes.js';
+import { isIpAddress, splitHostPort } from '../core/indicators.js';
+import { isCipherSuiteName, isHttpStatusCode, isTlsProtocolVersion } from '../core/shapes.js';
 import { normalizeRFC3339 } from '../core/timestamp.js';
 import { QuotedFields, unterminatedMessage } from '../core/tokenize.js';
 import type { Fields, LogTypeDescriptor, Parser, ParseSink } from './types.js';
 
-/** What a field holds, which decides its check and its output type. */
-type Kind =
-  | 'word' // lower-case word: type (http https h2 grpcs ws wss, and whatever comes next)
-  | 'time' // RFC3339 with microseconds
-  | 'elb' // app/<name>/<id>
-  | 'ipPort' // `ip:port`, unbracketed IPv6 split on the last colon, or `[v6]:port`
-  | 'seconds' // seconds with millisecond precision; -1 when the ALB could not dispatch
-  | 'status' // three-digit HTTP status code
-  | 'bytes' // non-negative integer
-  | 'request' // `METHOD URL VERSION`
-  | 'text' // free text
-  | 'cipher' // OpenSSL cipher suite name
-  | 'tls' // TLSv1 … TLSv1.3
-  | 'arn'
-  | 'trace' // X-Amzn-Trace-Id contents: `Root=1-…`, `Self=…;Root=…;CalledFrom=app`
-  | 'sni' // host name the client sent in TLS SNI
-  | 'certArn' // ARN or `session-reused`
-  | 'priority' // rule priority: 1–50000, 0 (default action), -1 (rules evaluation error)
-  | 'actions' // comma-separated action names
-  | 'code' // CamelCase code word (error_reason, classification, classification_reason)
-  | 'ipPortList' // space-separated `ip:port`
-  | 'statusList' // space-separated status codes
-  | 'token'; // conn_trace_id: `TID_…`
+/** What a field holds, which decides its check and its output type (numbers: the per-field switch is a jump table). */
+const enum Kind {
+  Word, // lower-case word: type (http https h2 grpcs ws wss, and whatever comes next)
+  Time, // RFC3339 with microseconds
+  Elb, // app/<name>/<id>
+  IpPort, // `ip:port`, unbracketed IPv6 split on the last colon, or `[v6]:port`
+  Seconds, // seconds with millisecond precision; -1 when the ALB could not dispatch
+  Status, // three-digit HTTP status code
+  Bytes, // non-negative integer
+  Request, // `METHOD URL VERSION`
+  Text, // free text
+  Cipher, // OpenSSL cipher suite name
+  Tls, // TLSv1 … TLSv1.3
+  Arn,
+  Trace, // X-Amzn-Trace-Id contents: `Root=1-…`, `Self=…;Root=…;CalledFrom=app`
+  Sni, // host name the client sent in TLS SNI
+  CertArn, // ARN or `session-reused`
+  Priority, // rule priority: 1–50000, 0 (default action), -1 (rules evaluation error)
+  Actions, // comma-separated action names
+  Code, // CamelCase code word (error_reason, classification, classification_reason)
+  IpPortList, // space-separated `ip:port`
+  StatusList, // space-separated status codes
+  Token, // conn_trace_id: `TID_…`
+}
 
 /** How AWS writes a field: never quoted, always quoted, or (quoted fields whose docs varied over the years) either. */
 const enum Quoting { Bare, Quoted, Either }
 
-/** Each kind's expected shape, for error messages. */
-const EXPECTED: Readonly<Record<Kind, string>> = {
-  word: 'a lower-case word such as https or h2',
-  time: 'an RFC3339 timestamp',
-  elb: 'a load balancer id such as app/my-alb/50dc6c495c0c9188',
-  ipPort: 'ip:port',
-  seconds: 'a number of seconds or -1',
-  status: 'a 3-digit HTTP status code or -',
-  bytes: 'a non-negative integer',
-  request: 'a request line',
-  text: 'text',
-  cipher: 'a cipher suite name such as ECDHE-RSA-AES128-GCM-SHA256 or -',
-  tls: 'a TLS version such as TLSv1.2 or -',
-  arn: 'an ARN or -',
-  trace: 'an X-Amzn-Trace-Id value such as Root=1-… or -',
-  sni: 'a host name or -',
-  certArn: 'an ARN, session-reused or -',
-  priority: 'an integer from -1 up, or -',
-  actions: 'comma-separated action names such as forward or -',
-  code: 'a code word or -',
-  ipPortList: 'space-separated ip:port values or -',
-  statusList: 'space-separated 3-digit status codes or -',
-  token: 'an id such as TID_… or -',
-};
+/** Each kind's expected shape, for error messages (indexed by Kind). */
+const EXPECTED: readonly string[] = [
+  'a lower-case word such as https or h2',
+  'an RFC3339 timestamp',
+  'a load balancer id such as app/my-alb/50dc6c495c0c9188',
+  'ip:port',
+  'a number of seconds or -1',
+  'a 3-digit HTTP status code or -',
+  'a non-negative integer',
+  'a request line',
+  'text',
+  'a cipher suite name such as ECDHE-RSA-AES128-GCM-SHA256 or -',
+  'a TLS version such as TLSv1.2 or -',
+  'an ARN or -',
+  'an X-Amzn-Trace-Id value such as Root=1-… or -',
+  'a host name or -',
+  'an ARN, session-reused or -',
+  'an integer from -1 up, or -',
+  'comma-separated action names such as forward or -',
+  'a code word or -',
+  'space-separated ip:port values or -',
+  'space-separated 3-digit status codes or -',
+  'an id such as TID_… or -',
+];
 
 interface Column {
   /** AWS's name for the field, used in error messages (`received_bytes`). */
@@ -83,6 +84,11 @@ interface Column {
   readonly key: string;
   readonly kind: Kind;
   readonly quoting: Quoting;
+  /**
+   * Whether a bare value of this field must be searched for a stray `"`:
+   * the shape checks of the other kinds admit no quote anyway.
+   */
+  readonly quoteCheck: boolean;
   /** For ipPort: the two output keys. */
   readonly ipKey: string;
   readonly portKey: string;
@@ -99,47 +105,48 @@ const E = Quoting.Either;
 // chosen_cert_arn bare until mid-2018, the target lists bare in 2020), so
 // either is accepted there.
 const LAYOUT: ReadonlyArray<readonly [awsName: string, key: string, kind: Kind, quoting: Quoting]> = [
-  ['type', 'type', 'word', B],
-  ['time', 'timestamp', 'time', B],
-  ['elb', 'elb', 'elb', B],
-  ['client:port', 'client', 'ipPort', B],
-  ['target:port', 'target', 'ipPort', B],
-  ['request_processing_time', 'requestProcessingTime', 'seconds', B],
-  ['target_processing_time', 'targetProcessingTime', 'seconds', B],
-  ['response_processing_time', 'responseProcessingTime', 'seconds', B],
-  ['elb_status_code', 'elbStatusCode', 'status', B],
-  ['target_status_code', 'targetStatusCode', 'status', B],
-  ['received_bytes', 'receivedBytes', 'bytes', B],
-  ['sent_bytes', 'sentBytes', 'bytes', B],
-  ['request', 'request', 'request', Q],
-  ['user_agent', 'userAgent', 'text', Q],
-  ['ssl_cipher', 'sslCipher', 'cipher', B],
-  ['ssl_protocol', 'sslProtocol', 'tls', B],
-  ['target_group_arn', 'targetGroupArn', 'arn', B],
+  ['type', 'type', Kind.Word, B],
+  ['time', 'timestamp', Kind.Time, B],
+  ['elb', 'elb', Kind.Elb, B],
+  ['client:port', 'client', Kind.IpPort, B],
+  ['target:port', 'target', Kind.IpPort, B],
+  ['request_processing_time', 'requestProcessingTime', Kind.Seconds, B],
+  ['target_processing_time', 'targetProcessingTime', Kind.Seconds, B],
+  ['response_processing_time', 'responseProcessingTime', Kind.Seconds, B],
+  ['elb_status_code', 'elbStatusCode', Kind.Status, B],
+  ['target_status_code', 'targetStatusCode', Kind.Status, B],
+  ['received_bytes', 'receivedBytes', Kind.Bytes, B],
+  ['sent_bytes', 'sentBytes', Kind.Bytes, B],
+  ['request', 'request', Kind.Request, Q],
+  ['user_agent', 'userAgent', Kind.Text, Q],
+  ['ssl_cipher', 'sslCipher', Kind.Cipher, B],
+  ['ssl_protocol', 'sslProtocol', Kind.Tls, B],
+  ['target_group_arn', 'targetGroupArn', Kind.Arn, B],
   // November 2016 (request tracing)
-  ['trace_id', 'traceId', 'trace', E],
+  ['trace_id', 'traceId', Kind.Trace, E],
   // October 2017 (SNI)
-  ['domain_name', 'domainName', 'sni', E],
-  ['chosen_cert_arn', 'chosenCertArn', 'certArn', E],
+  ['domain_name', 'domainName', Kind.Sni, E],
+  ['chosen_cert_arn', 'chosenCertArn', Kind.CertArn, E],
   // 2018 (rules, redirects, fixed responses, Lambda targets)
-  ['matched_rule_priority', 'matchedRulePriority', 'priority', B],
-  ['request_creation_time', 'requestCreationTime', 'time', B],
-  ['actions_executed', 'actionsExecuted', 'actions', E],
-  ['redirect_url', 'redirectUrl', 'text', E],
-  ['error_reason', 'errorReason', 'code', E],
+  ['matched_rule_priority', 'matchedRulePriority', Kind.Priority, B],
+  ['request_creation_time', 'requestCreationTime', Kind.Time, B],
+  ['actions_executed', 'actionsExecuted', Kind.Actions, E],
+  ['redirect_url', 'redirectUrl', Kind.Text, E],
+  ['error_reason', 'errorReason', Kind.Code, E],
   // 2020 (weighted target groups, desync mitigation) and later
-  ['target:port_list', 'targetPortList', 'ipPortList', E],
-  ['target_status_code_list', 'targetStatusCodeList', 'statusList', E],
-  ['classification', 'classification', 'code', E],
-  ['classification_reason', 'classificationReason', 'code', E],
-  ['conn_trace_id', 'connTraceId', 'token', B],
-  ['transformed_host', 'transformedHost', 'text', E],
-  ['transformed_uri', 'transformedUri', 'text', E],
-  ['request_transform_status', 'requestTransformStatus', 'text', E],
+  ['target:port_list', 'targetPortList', Kind.IpPortList, E],
+  ['target_status_code_list', 'targetStatusCodeList', Kind.StatusList, E],
+  ['classification', 'classification', Kind.Code, E],
+  ['classification_reason', 'classificationReason', Kind.Code, E],
+  ['conn_trace_id', 'connTraceId', Kind.Token, B],
+  ['transformed_host', 'transformedHost', Kind.Text, E],
+  ['transformed_uri', 'transformedUri', Kind.Text, E],
+  ['request_transform_status', 'requestTransformStatus', Kind.Text, E],
 ];
 
 const COLUMNS: readonly Column[] = LAYOUT.map(([awsName, key, kind, quoting]) => ({
   awsName, key, kind, quoting, ipKey: key + 'Ip', portKey: key + 'Port',
+  quoteCheck: kind === Kind.Text || kind === Kind.Trace || kind === Kind.Arn || kind === Kind.CertArn || kind === Kind.Request,
 }));
 
 /**
@@ -187,6 +194,7 @@ export function splitRequest(request: string, out: Fields): void {
 
 /** The non-empty space-separated parts of a list field (`"10.0.0.1:80 10.0.0.2:80"`). */
 function splitSpaces(value: string): string[] {
+  if (value.indexOf(' ') < 0) return value.length === 0 ? [] : [value]; // one item: the usual list
   const parts = value.split(' ');
   for (let i = 0; i < parts.length; i++) if (parts[i]!.length === 0) return parts.filter((p) => p.length > 0);
   return parts;
@@ -220,20 +228,11 @@ export function isLowerWord(s: string): boolean {
  */
 export function isLoadBalancerId(s: string): boolean {
   const first = s.indexOf('/');
-  if (first <= 0 || !isName(s, 0, first, true, '')) return false;
-  let parts = 1;
-  let start = first + 1;
-  for (let i = start; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 47;
-    if (c === 47) {
-      if (i === start) return false;
-      parts++;
-      start = i + 1;
-    } else if (c <= 32 || c === QUOTE) {
-      return false;
-    }
-  }
-  return parts >= 3;
+  if (first <= 0 || !isName(s, 0, first, LOWER_CHARS)) return false;
+  // Every part non-empty: a second `/` after a name, none doubled, none at the end.
+  const second = s.indexOf('/', first + 1);
+  return second > first + 1 && s.charCodeAt(s.length - 1) !== 47 && s.indexOf('//', second) < 0 &&
+    s.indexOf(' ') < 0 && s.indexOf('"') < 0;
 }
 
 /**
@@ -262,25 +261,43 @@ export function isSniHost(s: string): boolean {
   if (len === 0 || len > 255) return false;
   for (let i = 0; i < len; i++) {
     const c = s.charCodeAt(i);
-    if (c <= 32 || c === QUOTE || c === 61 || c === 58 || c === 47 || c === 44 || c === 59) return false;
+    if (c < 128 && NOT_IN_SNI[c] === 1) return false;
   }
   return true;
 }
 
-function isUpperCode(c: number): boolean {
-  return c >= 65 && c <= 90;
+/** Blanks and controls, `"`, `=`, `:`, `/`, `,`, `;`. */
+const NOT_IN_SNI = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c <= 32; c++) table[c] = 1;
+  for (const ch of '"=:/,;') table[ch.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** A table of the ASCII characters of `ranges` (`a-z0-9_`), for one-lookup character checks. */
+function charClass(ranges: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < ranges.length; i++) {
+    if (ranges[i + 1] === '-' && i + 2 < ranges.length) {
+      for (let c = ranges.charCodeAt(i); c <= ranges.charCodeAt(i + 2); c++) table[c] = 1;
+      i += 2;
+    } else {
+      table[ranges.charCodeAt(i)] = 1;
+    }
+  }
+  return table;
 }
 
-/**
- * Whether s[from…to) is a name: a letter, then letters, digits and the
- * characters of `extra`; with `lowerOnly`, no upper-case letter anywhere.
- */
-function isName(s: string, from: number, to: number, lowerOnly: boolean, extra: string): boolean {
+const ACTION_CHARS = charClass('a-z0-9_-');
+const LOWER_CHARS = charClass('a-z');
+const CODE_CHARS = charClass('A-Za-z0-9_.-');
+
+/** Whether s[from…to) starts with a letter and holds only characters of `chars`. */
+function isName(s: string, from: number, to: number, chars: Uint8Array): boolean {
   if (to <= from || !isLetter(s.charCodeAt(from))) return false;
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
-    if (lowerOnly && isUpperCode(c)) return false;
-    if (!(isLetter(c) || isDigitCode(c) || extra.indexOf(s[i]!) >= 0)) return false;
+    if (c >= 128 || chars[c] === 0) return false;
   }
   return true;
 }
@@ -290,7 +307,7 @@ export function isActionList(s: string): boolean {
   let start = 0;
   for (let i = 0; i <= s.length; i++) {
     if (i === s.length || s.charCodeAt(i) === 44) {
-      if (!isName(s, start, i, true, '-_')) return s.length === 0;
+      if (!isName(s, start, i, ACTION_CHARS)) return s.length === 0;
       start = i + 1;
     }
   }
@@ -299,7 +316,7 @@ export function isActionList(s: string): boolean {
 
 /** `AuthInvalidCookie`, `Acceptable`, `SpaceInUri`: a letter, then letters, digits, `_`, `-`, `.`. */
 export function isCodeWord(s: string): boolean {
-  return s.length <= 128 && isName(s, 0, s.length, false, '_-.');
+  return s.length <= 128 && isName(s, 0, s.length, CODE_CHARS);
 }
 
 /** `TID_4091af6b…`: letters, digits, `_`, `-`, `.` (at most 128). */
@@ -308,16 +325,73 @@ export function isConnTraceId(s: string): boolean {
   if (len === 0 || len > 128) return false;
   for (let i = 0; i < len; i++) {
     const c = s.charCodeAt(i);
-    if (!(isLetter(c) || isDigitCode(c) || c === 95 || c === 45 || c === 46)) return false;
+    if (c >= 128 || CODE_CHARS[c] === 0) return false;
   }
   return true;
 }
 
+/**
+ * An ARN as a field holds it: `arn:` and at least five colons (six
+ * sections, the indicator rule of OUTPUT.md). indexOf instead of a
+ * character loop: target_group_arn is long and on every line. (A bare token
+ * holds no blank, and its quotes are looked for by the caller.)
+ */
+export function isArnText(s: string): boolean {
+  if (!s.startsWith('arn:')) return false;
+  let at = 3;
+  for (let colons = 1; colons < 5; colons++) {
+    at = s.indexOf(':', at + 1);
+    if (at < 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Seconds as ALB writes them (`0.012`, `12`, `-1`) → the number, or NaN.
+ * Digits and at most one dot; the value is (digits as an integer) / 10^k,
+ * one correctly rounded division, so it equals Number(text) exactly.
+ */
+export function parseSeconds(s: string): number {
+  if (s === '-1') return -1;
+  const len = s.length;
+  if (len === 0 || len > 15) return Number.NaN;
+  let n = 0;
+  let dot = -1;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 && dot < 0 && i > 0 && i < len - 1) dot = i;
+    else if (c >= 48 && c <= 57) n = n * 10 + (c - 48);
+    else return Number.NaN;
+  }
+  return dot < 0 ? n : n / POWERS_OF_TEN[len - dot - 1]!;
+}
+
+const POWERS_OF_TEN = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14];
+
 /** `ip:port` with a real IP and a port 0–65535 → [ip, port]; else undefined. */
 export function parseIpPort(value: string): [ip: string, port: number] | undefined {
-  const parts = splitHostPort(value);
-  if (parts === undefined || !isPort(parts[1]) || !isIpAddress(parts[0])) return undefined;
-  return [parts[0], Number(parts[1])];
+  const colon = value.lastIndexOf(':');
+  const port = colon > 0 ? portAt(value, colon + 1) : -1;
+  if (port < 0) return undefined;
+  if (value.charCodeAt(0) !== 91) { // unbracketed: IPv4, or IPv6 split on its last colon
+    const ip = value.slice(0, colon);
+    return isIpAddress(ip) ? [ip, port] : undefined;
+  }
+  const parts = splitHostPort(value); // [v6]:port
+  return parts !== undefined && parts[0].indexOf(':') >= 0 && isIpAddress(parts[0]) ? [parts[0], port] : undefined;
+}
+
+/** The port written from `from` to the end of `s` (1–5 digits, 0–65535), or -1. */
+function portAt(s: string, from: number): number {
+  const len = s.length;
+  if (len === from || len - from > 5) return -1;
+  let n = 0;
+  for (let i = from; i < len; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n <= 65535 ? n : -1;
 }
 
 /** Each space-separated part passes `check` or is `-`; the parts as an array (empty text: none). */
@@ -327,71 +401,102 @@ function listOf(value: string, check: (part: string) => boolean): string[] | und
   return parts;
 }
 
-/** For listOf: one `ip:port` part. */
-const isIpPortPart = (p: string): boolean => parseIpPort(p) !== undefined;
+const IP_CHARS = charClass('0-9a-fA-F.:');
 
 /**
- * Converts a checked value into its output field(s); false when the value
- * does not have the column's shape. `-` never reaches here.
+ * For listOf: one `ip:port` part, by its characters (an IP's hex digits,
+ * dots and colons, or `[v6]`, then `:` and a port) without cutting it up:
+ * the list repeats target:port, whose IP is checked in full.
  */
-function store(column: Column, value: string, out: Fields): boolean {
-  switch (column.kind) {
-    case 'word': return put(out, column.key, value, isLowerWord(value));
-    case 'time': {
-      const ts = normalizeRFC3339(value);
-      return put(out, column.key, ts, ts !== undefined);
-    }
-    case 'elb': return put(out, column.key, value, isLoadBalancerId(value));
-    case 'ipPort': {
-      const parts = parseIpPort(value);
-      if (parts === undefined) return false;
-      out[column.ipKey] = parts[0];
-      out[column.portKey] = parts[1];
-      return true;
-    }
-    case 'seconds': return (value === '-1' || isUnsignedDecimal(value)) && put(out, column.key, Number(value), true);
-    case 'status': return isHttpStatusCode(value) && put(out, column.key, Number(value), true);
-    case 'bytes': {
-      const n = isDigits(value) ? parseInteger(value) : undefined;
-      return put(out, column.key, n, n !== undefined);
-    }
-    case 'request':
-      splitRequest(value, out);
-      return true;
-    case 'text': return put(out, column.key, value, true);
-    case 'cipher': return put(out, column.key, value, isCipherSuiteName(value));
-    case 'tls': return put(out, column.key, value, isTlsProtocolVersion(value));
-    case 'arn': return put(out, column.key, value, isArn(value) && hasNoBlankOrQuote(value));
-    case 'trace': return put(out, column.key, value, isTraceHeader(value));
-    case 'sni': return put(out, column.key, value, isSniHost(value));
-    case 'certArn': return put(out, column.key, value, value === 'session-reused' || (isArn(value) && hasNoBlankOrQuote(value)));
-    case 'priority': {
-      const n = parseInteger(value);
-      return put(out, column.key, n, n !== undefined && n >= -1);
-    }
-    case 'actions': return isActionList(value) && put(out, column.key, value.length === 0 ? [] : value.split(','), true);
-    case 'code': return put(out, column.key, value, isCodeWord(value));
-    case 'ipPortList': return putList(out, column.key, listOf(value, isIpPortPart));
-    case 'statusList': return putList(out, column.key, listOf(value, isHttpStatusCode));
-    case 'token': return put(out, column.key, value, isConnTraceId(value));
-  }
-}
-
-/** A bare token's text (an ARN): no blanks or quotes anywhere in it. */
-function hasNoBlankOrQuote(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c <= 32 || c === QUOTE) return false;
+function isIpPortPart(p: string): boolean {
+  const colon = p.lastIndexOf(':');
+  if (colon <= 0 || portAt(p, colon + 1) < 0) return false;
+  const bracket = p.charCodeAt(0) === 91;
+  if (bracket && p.charCodeAt(colon - 1) !== 93) return false;
+  for (let i = bracket ? 1 : 0; i < (bracket ? colon - 1 : colon); i++) {
+    const c = p.charCodeAt(i);
+    if (c >= 128 || IP_CHARS[c] === 0) return false;
   }
   return true;
 }
 
-function put(out: Fields, key: string, value: unknown, ok: boolean): boolean {
-  if (ok) out[key] = value;
-  return ok;
+/**
+ * Converts a checked value into its output field(s); false when the value
+ * does not have the column's shape. `-` never reaches here. Most kinds keep
+ * the text as written, stored once at the end.
+ */
+function store(column: Column, value: string, out: Fields): boolean {
+  switch (column.kind) {
+    case Kind.Word: if (!isLowerWord(value)) return false; break;
+    case Kind.Time: {
+      const ts = normalizeRFC3339(value);
+      if (ts === undefined) return false;
+      out[column.key] = ts;
+      return true;
+    }
+    case Kind.Elb: if (!isLoadBalancerId(value)) return false; break;
+    case Kind.IpPort: return storeIpPort(column, value, out);
+    case Kind.Seconds: {
+      const n = parseSeconds(value);
+      return n === n && storeNumber(out, column.key, n); // n === n: not NaN
+    }
+    case Kind.Status: return isHttpStatusCode(value) && storeNumber(out, column.key,
+      (value.charCodeAt(0) - 48) * 100 + (value.charCodeAt(1) - 48) * 10 + value.charCodeAt(2) - 48);
+    case Kind.Bytes: {
+      // parseInteger takes digits and a leading minus: refuse the minus first.
+      const n = value.charCodeAt(0) !== DASH ? parseInteger(value) : undefined;
+      return n !== undefined && storeNumber(out, column.key, n);
+    }
+    case Kind.Request:
+      splitRequest(value, out);
+      return true;
+    case Kind.Text: break;
+    case Kind.Cipher: if (!isCipherSuiteName(value)) return false; break;
+    case Kind.Tls: if (!isTlsProtocolVersion(value)) return false; break;
+    case Kind.Arn: if (!isArnText(value)) return false; break;
+    case Kind.Trace: if (!isTraceHeader(value)) return false; break;
+    case Kind.Sni: if (!isSniHost(value)) return false; break;
+    case Kind.CertArn: if (value !== 'session-reused' && !isArnText(value)) return false; break;
+    case Kind.Priority: {
+      const n = parseInteger(value);
+      return n !== undefined && n >= -1 && storeNumber(out, column.key, n);
+    }
+    case Kind.Actions:
+      // Most requests are forwarded: that one needs no scan.
+      if (value === 'forward') return storeList(out, column.key, ['forward']);
+      return isActionList(value) && storeList(out, column.key, value.length === 0 ? [] : value.split(','));
+    case Kind.Code: if (!isCodeWord(value)) return false; break;
+    case Kind.IpPortList: return storeList(out, column.key, listOf(value, isIpPortPart));
+    case Kind.StatusList: return storeList(out, column.key, listOf(value, isHttpStatusCode));
+    case Kind.Token: if (!isConnTraceId(value)) return false; break;
+  }
+  out[column.key] = value;
+  return true;
 }
 
-function putList(out: Fields, key: string, parts: string[] | undefined): boolean {
+function storeIpPort(column: Column, value: string, out: Fields): boolean {
+  const colon = value.lastIndexOf(':');
+  const port = colon > 0 && value.charCodeAt(0) !== 91 ? portAt(value, colon + 1) : -1;
+  if (port < 0) { // `[v6]:port`, or not ip:port at all
+    const parts = parseIpPort(value);
+    if (parts === undefined) return false;
+    out[column.ipKey] = parts[0];
+    out[column.portKey] = parts[1];
+    return true;
+  }
+  const ip = value.slice(0, colon);
+  if (!isIpAddress(ip)) return false;
+  out[column.ipKey] = ip;
+  out[column.portKey] = port;
+  return true;
+}
+
+function storeNumber(out: Fields, key: string, n: number): true {
+  out[key] = n;
+  return true;
+}
+
+function storeList(out: Fields, key: string, parts: string[] | undefined): boolean {
   if (parts === undefined) return false;
   out[key] = parts;
   return true;
@@ -413,14 +518,15 @@ function bareQuoteMessage(name: string, raw: string): string {
 
 /** Output keys in the order they are written. */
 const OUTPUT_KEYS = COLUMNS.flatMap((c) =>
-  c.kind === 'ipPort' ? [c.ipKey, c.portKey]
-    : c.kind === 'request' ? ['requestHttpMethod', 'requestUrl', 'requestHttpVersion']
+  c.kind === Kind.IpPort ? [c.ipKey, c.portKey]
+    : c.kind === Kind.Request ? ['requestHttpMethod', 'requestUrl', 'requestHttpVersion']
       : [c.key]).concat('additionalFields');
 const newRecord = recordMaker(OUTPUT_KEYS);
 
 class AlbParser implements Parser {
   // AWS writes a quote inside a field as \x22, so `\"` is a value ending in a backslash.
   private readonly fields = new QuotedFields(false);
+  private readonly times = new TimeCache();
 
   parse(line: string, sink: ParseSink): void {
     if (line.charCodeAt(0) === 69 && line.startsWith(CONTROL_PREFIX)) return sink.skip('control line');
@@ -436,7 +542,7 @@ class AlbParser implements Parser {
     if (f.values[TIME_INDEX] === '-') return sink.error(`field time: expected an RFC3339 timestamp, found "-"`);
     const known = f.count < COLUMNS.length ? f.count : COLUMNS.length;
     const out = newRecord();
-    const problem = fillColumns(f, 0, known, 0, out) ?? checkExtras(f, known) ?? findSecondReading(f, known);
+    const problem = fillColumns(f, 0, known, 0, out, this.times) ?? checkExtras(f, known) ?? findSecondReading(f, known, this.times);
     if (problem !== undefined) return sink.error(problem);
     if (f.count > known) out.additionalFields = f.rest(known);
     sink.event(out);
@@ -448,7 +554,7 @@ class AlbParser implements Parser {
  * (shift > 0 when an earlier quoted field is taken to run over more tokens);
  * returns the first problem.
  */
-function fillColumns(f: QuotedFields, from: number, to: number, shift: number, out: Fields): string | undefined {
+function fillColumns(f: QuotedFields, from: number, to: number, shift: number, out: Fields, times: TimeCache): string | undefined {
   const values = f.values;
   const starts = f.starts;
   const line = f.line;
@@ -460,11 +566,58 @@ function fillColumns(f: QuotedFields, from: number, to: number, shift: number, o
     if (quoted ? column.quoting === Quoting.Bare : column.quoting === Quoting.Quoted) {
       return quotingMessage(column, f.raw(t), quoted);
     }
-    if (!quoted && value.indexOf('"') >= 0) return bareQuoteMessage(column.awsName, value);
+    if (!quoted && column.quoteCheck && value.indexOf('"') >= 0) return bareQuoteMessage(column.awsName, value);
     if (value.length === 1 && value.charCodeAt(0) === DASH) continue;
-    if (!store(column, value, out)) return shapeMessage(column, value);
+    if (column.kind === Kind.Time) {
+      const ts = times.normalize(value);
+      if (ts === undefined) return shapeMessage(column, value);
+      out[column.key] = ts;
+    } else if (!store(column, value, out)) {
+      return shapeMessage(column, value);
+    }
   }
   return undefined;
+}
+
+/**
+ * normalizeRFC3339 for ALB's own form, `2024-05-01T10:00:00.123456Z`, with
+ * the last whole second it checked remembered: a log's lines come in time
+ * order, many to a second, so most times only need their six fraction
+ * digits looked at. The output is the text with `000` before the `Z`, the
+ * same as normalizeRFC3339 gives (tested side by side). Any other form goes
+ * to normalizeRFC3339 itself.
+ */
+export class TimeCache {
+  /** `YYYY-MM-DDTHH:MM:SS` last found valid, or '' (no string of length 19 equals it). */
+  private second = '';
+
+  normalize(value: string): string | undefined {
+    if (value.length === 27 && value.charCodeAt(19) === 46 && value.charCodeAt(26) === 90) {
+      if (this.second.length === 19 && value.startsWith(this.second) && sixDigits(value, 20)) return value.slice(0, 26) + '000Z';
+      const ts = normalizeRFC3339(value);
+      // Remembered only when the output is the text itself plus `000` (a `T`, a valid UTC time).
+      if (ts !== undefined && ts === value.slice(0, 26) + '000Z') this.second = flatCopy(value.slice(0, 19));
+      return ts;
+    }
+    return normalizeRFC3339(value);
+  }
+}
+
+function sixDigits(s: string, from: number): boolean {
+  for (let i = from; i < from + 6; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * A copy of `s` that does not hold on to the line it was cut from (a slice
+ * keeps its whole input chunk alive): an object's key is an internalized,
+ * flat string. For the few values kept from one line to the next.
+ */
+function flatCopy(s: string): string {
+  return Object.keys({ [s]: 0 })[0]!;
 }
 
 /**
@@ -476,14 +629,16 @@ function fillColumns(f: QuotedFields, from: number, to: number, shift: number, o
  * add the fields in these groups. Used only to judge a second reading of a
  * line (a wrong count there only forgoes a warning), never to refuse one.
  */
-const LAYOUT_COUNTS: ReadonlySet<number> = new Set([17, 18, 20, 23, 24, 25, 29, 30]);
+const LAYOUT_COUNTS: readonly number[] = [17, 18, 20, 23, 24, 25, 29, 30];
+/** The same as bits, tested on every line. */
+const LAYOUT_BITS = LAYOUT_COUNTS.reduce((bits, n) => bits | (1 << n), 0);
 
 function isLayoutCount(n: number): boolean {
-  return n >= COLUMNS.length || LAYOUT_COUNTS.has(n);
+  return n >= COLUMNS.length || (n < 31 && ((LAYOUT_BITS >>> n) & 1) === 1);
 }
 
 /** Free-text fields a client writes into: the request, the user agent, fields of its own in the trace header. */
-const FREE_TEXT: readonly boolean[] = COLUMNS.map((c) => c.kind === 'request' || c.kind === 'trace' || c.awsName === 'user_agent');
+const FREE_TEXT: readonly boolean[] = COLUMNS.map((c) => c.kind === Kind.Request || c.kind === Kind.Trace || c.awsName === 'user_agent');
 
 /**
  * For each column, the end of the first run of columns after it that AWS
@@ -510,7 +665,7 @@ const BARE_RUN_END: readonly number[] = COLUMNS.map((_, i) => {
  * every check through the bare fields after the field, the line is
  * ambiguous: an error, never a guess. Returns the message, or undefined.
  */
-function findSecondReading(f: QuotedFields, known: number): string | undefined {
+function findSecondReading(f: QuotedFields, known: number, times: TimeCache): string | undefined {
   if (isLayoutCount(f.count)) return undefined;
   const starts = f.starts;
   const line = f.line;
@@ -523,7 +678,7 @@ function findSecondReading(f: QuotedFields, known: number): string | undefined {
       const altCount = f.count - shift;
       // Cheap first: a layout's count, reaching past the bare run, whose last field gets a bare token.
       if (altCount < runEnd || !isLayoutCount(altCount) || line.charCodeAt(starts[runEnd - 1 + shift]!) === QUOTE) continue;
-      if (readsAlso(f, field, end, Math.min(altCount, COLUMNS.length))) {
+      if (readsAlso(f, field, end, Math.min(altCount, COLUMNS.length), times)) {
         return `field ${COLUMNS[field]!.awsName}: the line reads two ways: the quoted value may end at character ${f.ends[field]!} or ` +
           `at character ${f.ends[end]!} (a quote followed by a blank inside it; AWS writes a quote as \\x22)`;
       }
@@ -533,11 +688,11 @@ function findSecondReading(f: QuotedFields, known: number): string | undefined {
 }
 
 /** Whether the line also fits the layout with field `field` running to the end of token `end`. */
-function readsAlso(f: QuotedFields, field: number, end: number, altKnown: number): boolean {
+function readsAlso(f: QuotedFields, field: number, end: number, altKnown: number, times: TimeCache): boolean {
   const scratch: Fields = {};
   const merged = f.line.slice(f.starts[field]! + 1, f.ends[end]! - 1);
   if (!store(COLUMNS[field]!, merged, scratch)) return false;
-  return fillColumns(f, field + 1, altKnown, end - field, scratch) === undefined;
+  return fillColumns(f, field + 1, altKnown, end - field, scratch, times) === undefined;
 }
 
 /** Fields after the known layout are kept as they are, but a bare one never holds a quote. */
