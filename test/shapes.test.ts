@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  endpointHost, isAwsRegion, isCipherSuiteName, isDigits, isHttpStatusCode, isPort, isTlsProtocolVersion, isUnsignedDecimal,
+  endpointHost, isAwsRegion, isCipherSuiteName, isDigits, isHttpStatusCode, isPort, isTlsProtocolVersion,
 } from '../src/core/shapes.js';
 
 function check(fn: (s: string) => boolean, ok: readonly string[], bad: readonly string[]): void {
@@ -13,10 +13,6 @@ function check(fn: (s: string) => boolean, ok: readonly string[], bad: readonly 
 
 test('isDigits', () => {
   check(isDigits, ['0', '0123', '99999999999999999999'], ['', '-1', '1.0', ' 1', '1 ', '١']);
-});
-
-test('isUnsignedDecimal: digits with an optional fraction', () => {
-  check(isUnsignedDecimal, ['0', '0.000', '12.5', '1000'], ['', '-1', '.5', '5.', '1e-3', '0x1f', '1.2.3', ' 1', 'NaN', 'Infinity']);
 });
 
 test('isPort: 0–65535 in at most five digits', () => {

@@ -29,22 +29,6 @@ export function isDigits(s: string): boolean {
   return true;
 }
 
-/**
- * A non-negative decimal as logs write durations: digits, optionally a dot
- * and more digits (`0`, `0.001`, `12.5`). No sign, exponent, leading dot or
- * blanks.
- */
-export function isUnsignedDecimal(s: string): boolean {
-  const len = s.length;
-  let i = 0;
-  while (i < len && isDigit(s.charCodeAt(i))) i++;
-  if (i === 0) return false;
-  if (i === len) return true;
-  if (s.charCodeAt(i) !== 46 || i + 1 === len) return false;
-  for (i++; i < len; i++) if (!isDigit(s.charCodeAt(i))) return false;
-  return true;
-}
-
 /** A TCP/UDP port as text: 1 to 5 digits, 0–65535. */
 export function isPort(s: string): boolean {
   const len = s.length;
