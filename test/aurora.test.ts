@@ -1,10 +1,13 @@
 // The Aurora audit line splitter, escape decoding and field rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { IndicatorCollector } from '../src/core/indicators.js';
 import {
   AuditLineSplitter,
   auroraMySQLAudit,
+  collectHostIndicator,
   decodeEscape,
+  isConnectionType,
   isOperationWord,
   normalizeAuditTime,
 } from '../src/logtypes/aurora_mysql_audit.js';
@@ -224,7 +227,7 @@ test('parse: a bare - is absent, a quoted one is SQL text', () => {
 test('parse: integer fields that are not integers name the field and the value', () => {
   assert.equal(error('1572546356975302,db-1,app,10.0.0.5,abc,42,QUERY,shop,,0'), 'field connectionId: expected an integer, found "abc"');
   assert.equal(error('1572546356975302,db-1,app,10.0.0.5,7,4.2,QUERY,shop,,0'), 'field queryId: expected an integer, found "4.2"');
-  assert.equal(error('1572546356975302,db-1,app,10.0.0.5,7,42,QUERY,shop,,'), 'field retCode: expected an integer, found ""');
+  assert.equal(error('1572546356975302,db-1,app,10.0.0.5,7,42,QUERY,shop,,x1'), 'field retCode: expected an integer, found "x1"');
 });
 
 test('parse: bad timestamp, bad operation, too few columns', () => {
@@ -245,8 +248,71 @@ test('parse: the parser keeps no state from a bad line', () => {
     skip: () => undefined,
     notice: () => undefined,
   };
-  parser.parse(HEAD + "'a,b,c,d,e,f,g,h,i,j,k,l',0,x,y,z", sink);
+  parser.parse(HEAD + "'a,b,c,d,e,f,g,h,i,j,k,l',0,SSL,y,z", sink);
   parser.parse(HEAD + "'unterminated", sink);
   parser.parse('1572546356975302,db-1,app,h,7,0,CONNECT,,,0', sink);
   assert.deepEqual(got, ['a,b,c,d,e,f,g,h,i,j,k,l', 'error: field object: the quoted value has no closing quote', '']);
+});
+
+test('parse: an empty retcode is absent, trailing (MariaDB table events end ",db,table,") or followed by RDS columns', () => {
+  const table = event('1714557609123456,db-1,app,192.0.2.55,1234,5678,CREATE,appdb,customers,');
+  assert.ok(!('retCode' in table));
+  assert.equal(table.object, 'customers');
+  const middle = event('1714557609123456,db-1,app,192.0.2.55,1234,5678,READ,appdb,orders,,SSL');
+  assert.ok(!('retCode' in middle));
+  assert.equal(middle.connectionType, 'SSL');
+  const both = event('1714557609123456,db-1,app,192.0.2.55,1234,5678,WRITE,appdb,orders,,,');
+  assert.ok(!('retCode' in both) && !('connectionType' in both) && !('additionalFields' in both));
+  assert.equal(event(HEAD + "'select 1',-").retCode, undefined, 'a bare - is absent too');
+});
+
+test('parse: SQL with an unescaped quote that shifts the columns is an error, never a record', () => {
+  // What the line would be if the writer had not escaped the quotes in the SQL.
+  const shifted: Array<[sql: string, message: RegExp]> = [
+    ["x',5,'y", /^field connectionType: expected an unquoted value/],
+    ["x',5,SSL,'y", /^field column 12: expected an unquoted value/],
+    ["x',5,SSL,y", /^field column 12: a bare value holds a quote/],
+    ["x',5,SSL,,z", /^field column 13: a bare value holds a quote/],
+    ["x',5", /^field retCode: a bare value holds a quote/],
+    ["x',,5", /^field connectionType: a bare value holds a quote/],
+    ["x',0,ssl", /^field connectionType: a bare value holds a quote/],
+    ["it's", /^field object: expected "," after the closing quote/],
+    ["x',", /^field retCode: the quoted value has no closing quote/],
+  ];
+  for (const [sql, message] of shifted) assert.match(error(`${HEAD}'${sql}',0`), message, sql);
+  assert.match(error(HEAD + "'select 1',0,ssl"), /^field connectionType: expected a connection type such as TCP\/IP or SSL, found "ssl"/);
+});
+
+test('isConnectionType: RDS connection types and later ones of the same form', () => {
+  for (const ok of ['UNDEFINED', 'TCP/IP', 'SOCKET', 'NAMED_PIPE', 'SSL', 'SHARED_MEMORY', 'TLS1_3']) assert.ok(isConnectionType(ok), ok);
+  for (const bad of ['', 'tcp/ip', 'Ssl', '/TCP', "SSL'", 'TCP IP', '1SSL']) assert.ok(!isConnectionType(bad), bad);
+});
+
+test('host indicator: ip:port, [v6]:port and host:port give the address; the field keeps what was written', () => {
+  const cases: Array<[host: string, ips: string[] | undefined, domains: string[] | undefined]> = [
+    ['192.0.2.44:53422', ['192.0.2.44'], undefined],
+    ['192.0.2.44', ['192.0.2.44'], undefined],
+    ['[2001:db8::17]:53422', ['2001:db8::17'], undefined],
+    ['2001:db8::17', ['2001:db8::17'], undefined],
+    // a valid address as written is never cut: the last group may be a port or part of it
+    ['2001:db8::17:3306', ['2001:db8::17:3306'], undefined],
+    // not an address whole (a 5-digit group), but an address and a port
+    ['2001:db8::17:53422', ['2001:db8::17'], undefined],
+    ['db-client:5432', undefined, ['db-client']],
+    ['localhost:unavailable', undefined, ['localhost']],
+    ['app-7.internal.example.com', undefined, ['app-7.internal.example.com']],
+    ['192.0.2.44:99999', undefined, undefined],
+    ['[192.0.2.44]:5432', undefined, undefined],
+  ];
+  for (const [host, ips, domains] of cases) {
+    const line = `1714557609123456,-,app,${host},1,2,CONNECT,appdb,,0`;
+    const fields = event(line);
+    assert.equal(fields.host, host);
+    const collector = new IndicatorCollector();
+    collectHostIndicator(fields, collector);
+    const record: Record<string, unknown> = {};
+    collector.writeTo(record);
+    assert.deepEqual(record.p_any_ip_addresses, ips, host);
+    assert.deepEqual(record.p_any_domain_names, domains, host);
+  }
 });

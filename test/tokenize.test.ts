@@ -113,3 +113,10 @@ test('tokenize: the space-only fast path splits exactly as the blank-run path (p
     { numRuns: 5000 },
   );
 });
+
+test('tokenize: without backslash escapes, \\" closes a value that ends in a backslash', () => {
+  const line = 'a "ends in \\" "b" "x\\" y"';
+  assert.deepEqual(splitQuotedFields(line), ['a', 'ends in \\" "b', 'x\\" y'], 'default: \\" is an escaped quote');
+  const f = new QuotedFields(false).split(line);
+  assert.deepEqual(f.values.slice(0, f.count), ['a', 'ends in \\', 'b', 'x\\', 'y"']);
+});

@@ -4,7 +4,11 @@
 // type. Each takes a string and, optionally, a range [start, end) of it, so a
 // parser can test a token in place before it decides to slice it; the range
 // defaults to the whole string. Every check is one bounded pass over the
-// characters: no regular expressions, no backtracking.
+// characters: no regular expressions, no backtracking. A parser uses them to
+// tell a value that belongs in a field from one that landed there because
+// the fields before it shifted: a shifted field must be an error, never a
+// record. Keep them generic and documented; append new ones.
+import { isIpAddress } from './indicators.js';
 
 /** A set of ASCII characters, as a table indexed by char code (non-ASCII is never in it). */
 export type CharSet = Uint8Array;
@@ -178,4 +182,62 @@ export function isHostHeaderValue(s: string, start = 0, end = s.length): boolean
   if (n < 1 || n > 300 || !onlyCharsIn(HOST_HEADER_SET, s, start, end)) return false;
   for (let i = start; i < end; i++) if (ALNUM_SET[s.charCodeAt(i)] === 1) return true;
   return false;
+}
+
+/** A TCP/UDP port as text: 1 to 5 digits, 0–65535. */
+export function isPort(s: string): boolean {
+  const len = s.length;
+  if (len === 0 || len > 5 || !isDigits(s)) return false;
+  return len < 5 || Number(s) <= 65535;
+}
+
+/** An HTTP status code as logs write it: exactly three digits, 100–999 (`200`, `460`). */
+export function isHttpStatusCode(s: string): boolean {
+  if (s.length !== 3) return false;
+  const c0 = s.charCodeAt(0);
+  return c0 >= 49 && c0 <= 57 && isDigit(s.charCodeAt(1)) && isDigit(s.charCodeAt(2));
+}
+
+/**
+ * The address part of an endpoint as servers log a client: `host`,
+ * `host:port`, `ip:port`, `[v6]:port` or `[v6]`. Returns the host or IP as
+ * written (brackets removed), or undefined when the value has no such shape.
+ * The port may be a number or a word (MariaDB writes `localhost:unavailable`
+ * when a socket has none).
+ *
+ * An unbracketed IPv6 address is taken whole: `2001:db8::1:3306` is a valid
+ * address, so it is never cut into `2001:db8::1` and port 3306. Only a value
+ * that is not an address as a whole but is one followed by `:` and a decimal
+ * port (`2001:db8::5:53422`, whose last group has five digits) is split.
+ */
+export function endpointHost(value: string): string | undefined {
+  if (value.length === 0) return undefined;
+  if (value.charCodeAt(0) === 91) return bracketedHost(value);
+  const colon = value.lastIndexOf(':');
+  if (colon < 0) return value;
+  if (isIpAddress(value)) return value;
+  const host = value.slice(0, colon);
+  const port = value.slice(colon + 1);
+  if (host.length === 0 || port.length === 0) return undefined;
+  if (host.indexOf(':') < 0) return isPort(port) || isPortWord(port) ? host : undefined;
+  // Several colons and not an address as a whole: an IPv6 address and a port, or nothing.
+  return isPort(port) && isIpAddress(host) ? host : undefined;
+}
+
+/** `[v6]` or `[v6]:port` → `v6` (when it is an IPv6 address). */
+function bracketedHost(value: string): string | undefined {
+  const close = value.indexOf(']');
+  if (close < 2) return undefined;
+  const rest = value.slice(close + 1);
+  if (rest.length > 0 && !(rest.charCodeAt(0) === 58 && (isPort(rest.slice(1)) || isPortWord(rest.slice(1))))) return undefined;
+  const host = value.slice(1, close);
+  return host.indexOf(':') >= 0 && isIpAddress(host) ? host : undefined;
+}
+
+/** A port written as a word (`unavailable`): lower-case letters only. */
+function isPortWord(s: string): boolean {
+  const len = s.length;
+  if (len === 0 || len > 16) return false;
+  for (let i = 0; i < len; i++) if (!isLower(s.charCodeAt(i))) return false;
+  return true;
 }

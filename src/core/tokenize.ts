@@ -13,7 +13,8 @@
 //   the quotes, kept literally (AWS writes a `"` inside a value as `\x22`,
 //   and that stays four characters).
 // - The closing quote is the first `"` that is followed by a blank or the end
-//   of the line and is not backslash-escaped (`\"`). A `"` inside a value that
+//   of the line and is not backslash-escaped (`\"`; a parser whose format
+//   escapes quotes otherwise turns this off). A `"` inside a value that
 //   is followed by anything else is part of the value.
 // - An opening quote that is never closed makes the rest of the line one
 //   field, and `unterminated` says which: the parser decides whether that is
@@ -55,6 +56,14 @@ export class QuotedFields {
   /** Index of the field whose opening quote is never closed (always the last), or -1. */
   unterminated = -1;
 
+  /**
+   * @param backslashEscapes whether `\"` inside a quoted field is an escaped
+   *   quote (the default). A format whose writer escapes a quote some other
+   *   way (ALB writes `\x22`) passes false: there `\"` is a value that ends
+   *   in a backslash, closed by its quote.
+   */
+  constructor(private readonly backslashEscapes = true) {}
+
   split(line: string): this {
     const values = this.values;
     const starts = this.starts;
@@ -74,7 +83,7 @@ export class QuotedFields {
         const from = i + 1;
         let q = line.indexOf('"', from);
         while (q >= 0) {
-          if ((q + 1 === len || isBlank(line.charCodeAt(q + 1))) && !isEscaped(line, q, from)) break;
+          if ((q + 1 === len || isBlank(line.charCodeAt(q + 1))) && !(this.backslashEscapes && isEscaped(line, q, from))) break;
           q = line.indexOf('"', q + 1);
         }
         if (q < 0) {

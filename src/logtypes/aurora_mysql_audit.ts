@@ -17,6 +17,8 @@
 //   rows end `,'<sql>',<code>,,` (that column empty, plus one more empty one).
 import { parseInteger } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
+import type { IndicatorCollector } from '../core/indicators.js';
+import { endpointHost, isDigits } from '../core/shapes.js';
 import { formatUnixMicros, normalizeCompactDateTime } from '../core/timestamp.js';
 import type { LogTypeDescriptor, Parser, ParseSink, Fields } from './types.js';
 
@@ -37,6 +39,7 @@ export const AURORA_COLUMNS = [
 
 /** Columns every record has; the rest are RDS's optional extras. */
 export const AURORA_REQUIRED_COLUMNS = 10;
+const RET_CODE = 9;
 const CONNECTION_TYPE = 10;
 
 const QUOTE = 39; // '
@@ -153,20 +156,11 @@ export function isOperationWord(s: string): boolean {
   return true;
 }
 
-function isDigits(s: string): boolean {
-  const len = s.length;
-  if (len === 0) return false;
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
 /** Aurora: epoch microseconds. RDS for MySQL: `20240323 13:36:07`. */
 export function normalizeAuditTime(value: string): string | undefined {
   if (value.length === 17 && value.charCodeAt(8) === 32) return normalizeCompactDateTime(value);
-  if (!isDigits(value)) return undefined;
+  // Epoch microseconds have 16 digits today; parseInteger decides what is exact.
+  if (!isDigits(value, 0, value.length, 20)) return undefined;
   const micros = parseInteger(value);
   return micros === undefined ? undefined : formatUnixMicros(micros);
 }
@@ -184,58 +178,118 @@ class AuroraMySQLAuditParser implements Parser {
     if (count < AURORA_REQUIRED_COLUMNS) {
       return sink.error(`expected at least ${AURORA_REQUIRED_COLUMNS} comma-separated fields (${EXPECTED_LAYOUT}), found ${count}`);
     }
-    const v = splitter.values;
-    const q = splitter.quoted;
     const fields: Fields = {};
-
-    const time = v[0]!;
-    if (!isAbsent(time, q[0]!)) {
-      const ts = normalizeAuditTime(time);
-      if (ts === undefined) {
-        return sink.error(`field timestamp: expected Unix epoch microseconds or "YYYYMMDD hh:mm:ss", found ${quoteValue(time)}`);
-      }
-      fields.timestamp = ts;
-    }
-    if (!isAbsent(v[1]!, q[1]!)) fields.serverHost = v[1];
-    if (!isAbsent(v[2]!, q[2]!)) fields.username = v[2];
-    if (!isAbsent(v[3]!, q[3]!)) fields.host = v[3];
-    for (let c = 4; c <= 5; c++) {
-      if (isAbsent(v[c]!, q[c]!)) continue;
-      const n = parseInteger(v[c]!);
-      if (n === undefined) return sink.error(`field ${AURORA_COLUMNS[c]}: expected an integer, found ${quoteValue(v[c]!)}`);
-      fields[AURORA_COLUMNS[c]!] = n;
-    }
-    const operation = v[6]!;
-    if (!isAbsent(operation, q[6]!)) {
-      if (!isOperationWord(operation)) {
-        return sink.error(`field operation: expected an upper-case word such as QUERY or CONNECT, found ${quoteValue(operation)}`);
-      }
-      fields.operation = operation;
-    }
-    if (!isAbsent(v[7]!, q[7]!)) fields.database = v[7];
-    if (!isAbsent(v[8]!, q[8]!)) fields.object = v[8];
-    if (!isAbsent(v[9]!, q[9]!)) {
-      const n = parseInteger(v[9]!);
-      if (n === undefined) return sink.error(`field retCode: expected an integer, found ${quoteValue(v[9]!)}`);
-      fields.retCode = n;
-    }
-    if (count > CONNECTION_TYPE) {
-      // Query rows leave it empty: the column is not written for them, so no key.
-      const type = v[CONNECTION_TYPE]!;
-      if (type.length > 0 && !isAbsent(type, q[CONNECTION_TYPE]!)) fields.connectionType = type;
-      // RDS ends query rows with one more empty column; anything after that is
-      // a field this version does not know, kept in order.
-      let last = count - 1;
-      while (last > CONNECTION_TYPE && v[last]!.length === 0) last--;
-      if (last > CONNECTION_TYPE) fields.additionalFields = v.slice(CONNECTION_TYPE + 1, last + 1);
-    }
+    const wrong = readHeader(splitter, fields) ?? readTail(splitter, fields);
+    if (wrong !== undefined) return sink.error(wrong);
     sink.event(fields);
   }
+}
+
+/** The columns up to the object: timestamp … object. Returns what is wrong, if anything. */
+function readHeader(splitter: AuditLineSplitter, fields: Fields): string | undefined {
+  const v = splitter.values;
+  const q = splitter.quoted;
+  const time = v[0]!;
+  if (!isAbsent(time, q[0]!)) {
+    const ts = normalizeAuditTime(time);
+    if (ts === undefined) {
+      return `field timestamp: expected Unix epoch microseconds or "YYYYMMDD hh:mm:ss", found ${quoteValue(time)}`;
+    }
+    fields.timestamp = ts;
+  }
+  if (!isAbsent(v[1]!, q[1]!)) fields.serverHost = v[1];
+  if (!isAbsent(v[2]!, q[2]!)) fields.username = v[2];
+  if (!isAbsent(v[3]!, q[3]!)) fields.host = v[3];
+  for (let c = 4; c <= 5; c++) {
+    if (isAbsent(v[c]!, q[c]!)) continue;
+    const n = parseInteger(v[c]!);
+    if (n === undefined) return `field ${AURORA_COLUMNS[c]}: expected an integer, found ${quoteValue(v[c]!)}`;
+    fields[AURORA_COLUMNS[c]!] = n;
+  }
+  const operation = v[6]!;
+  if (!isAbsent(operation, q[6]!)) {
+    if (!isOperationWord(operation)) {
+      return `field operation: expected an upper-case word such as QUERY or CONNECT, found ${quoteValue(operation)}`;
+    }
+    fields.operation = operation;
+  }
+  if (!isAbsent(v[7]!, q[7]!)) fields.database = v[7];
+  if (!isAbsent(v[8]!, q[8]!)) fields.object = v[8];
+  return undefined;
+}
+
+/**
+ * The columns after the object: retcode, then RDS's connection type and its
+ * trailing empty column, then any later column. The plugin quotes only the
+ * object, so a quoted value here, or a bare one ending in the quote that
+ * closed the object, means the SQL held a quote its writer did not escape
+ * and the columns shifted: an error, never a record.
+ */
+function readTail(splitter: AuditLineSplitter, fields: Fields): string | undefined {
+  const v = splitter.values;
+  const q = splitter.quoted;
+  const count = splitter.count;
+  for (let c = RET_CODE; c < count; c++) {
+    if (q[c]) return `field ${columnName(c)}: expected an unquoted value, found ${quoteValue(`'${v[c]!}'`)} (only the object is quoted: the SQL before it holds an unescaped quote)`;
+    if (v[c]!.indexOf("'") >= 0) return `field ${columnName(c)}: a bare value holds a quote, found ${quoteValue(v[c]!)} (the SQL before it holds an unescaped quote)`;
+  }
+  // MariaDB ends table events (READ, WRITE, CREATE, …) with `,db,table,`: the
+  // retcode column is there but empty, so the code is absent.
+  const code = v[RET_CODE]!;
+  if (code.length > 0 && !isAbsent(code, false)) {
+    const n = parseInteger(code);
+    if (n === undefined) return `field retCode: expected an integer, found ${quoteValue(code)}`;
+    fields.retCode = n;
+  }
+  if (count <= CONNECTION_TYPE) return undefined;
+  // Query rows leave it empty: the column is not written for them, so no key.
+  const type = v[CONNECTION_TYPE]!;
+  if (type.length > 0 && !isAbsent(type, false)) {
+    if (!isConnectionType(type)) return `field connectionType: expected a connection type such as TCP/IP or SSL, found ${quoteValue(type)}`;
+    fields.connectionType = type;
+  }
+  // RDS ends query rows with one more empty column; anything after that is
+  // a field this version does not know, kept in order.
+  let last = count - 1;
+  while (last > CONNECTION_TYPE && v[last]!.length === 0) last--;
+  if (last > CONNECTION_TYPE) fields.additionalFields = v.slice(CONNECTION_TYPE + 1, last + 1);
+  return undefined;
+}
+
+/**
+ * RDS's connection types (`connection_type_map` in server_audit.cc:
+ * UNDEFINED, TCP/IP, SOCKET, NAMED_PIPE, SSL, SHARED_MEMORY) and any later
+ * one of the same form: an upper-case letter, then upper-case letters,
+ * digits, `_` and `/`.
+ */
+export function isConnectionType(s: string): boolean {
+  const len = s.length;
+  if (len === 0 || len > 32) return false;
+  const c0 = s.charCodeAt(0);
+  if (c0 < 65 || c0 > 90) return false;
+  for (let i = 1; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 47)) return false;
+  }
+  return true;
 }
 
 /** `-` written bare is the text formats' "no value" (a quoted `'-'` is SQL text). */
 function isAbsent(value: string, quoted: boolean): boolean {
   return !quoted && value.length === 1 && value.charCodeAt(0) === 45;
+}
+
+/**
+ * `host` through the hostname rule, after taking off a port: MariaDB 12
+ * writes the client as `ip:port` or `host:port` (MDEV-12182), and an IPv6
+ * client may come as `[v6]:port`. The field keeps what was written; the
+ * indicator is the address (see endpointHost for unbracketed IPv6).
+ */
+export function collectHostIndicator(fields: Fields, collector: IndicatorCollector): void {
+  const host = fields.host;
+  if (typeof host !== 'string') return;
+  const address = endpointHost(host);
+  if (address !== undefined) collector.addHostname(address);
 }
 
 export const auroraMySQLAudit: LogTypeDescriptor = {
@@ -245,9 +299,9 @@ export const auroraMySQLAudit: LogTypeDescriptor = {
   framing: 'lines',
   eventTimeField: 'timestamp',
   indicators: [
-    ['host', 'hostname'],
     ['serverHost', 'domain'],
   ],
+  collectIndicators: collectHostIndicator,
   createParser(): Parser {
     return new AuroraMySQLAuditParser();
   },
