@@ -71,7 +71,7 @@ const OPEN: FieldSpec = {
  * A column from its names and spec. Every column is made here, by one
  * object literal with every property in the same order, so all of them
  * share one hidden class and the per-value loop's property reads stay
- * monomorphic (spreading specs made several, and made the loop 2x slower).
+ * monomorphic.
  */
 function makeColumn(awsName: string, key: string, spec: FieldSpec): Column {
   return {
@@ -97,8 +97,8 @@ const KNOWN_FIELDS: ReadonlyArray<readonly [awsName: string, key: string, spec: 
   // version 2 (the default format, in this order)
   ['version', 'version', count()],
   ['account-id', 'account', accountId()],
-  // Usually `eni-…`; the page notes that traffic of a regional NAT gateway
-  // names another resource here, so any AWS id form is accepted.
+  // Usually `eni-…`; the page words a special case for the traffic of
+  // regional NAT gateways, so any AWS id form is accepted, not only eni-.
   ['interface-id', 'interfaceId', { ...OPEN, shape: Shape.SomeResourceId, expected: 'a network interface id (eni-…)' }],
   ['srcaddr', 'srcAddr', ip()],
   ['dstaddr', 'dstAddr', ip()],
