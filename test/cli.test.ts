@@ -49,7 +49,7 @@ test('a bad record: exit 1, one short stderr line with file:line and the field, 
   const r = await runCli(['normalize', '--type', 'AWS.VPCFlow', f]);
   assert.equal(r.code, 1);
   assert.equal(r.stdout.trim().split('\n').length, 2);
-  assert.match(r.stderr, new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: AWS.VPCFlow: field srcport: expected an integer, found "http"`));
+  assert.match(r.stderr, new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: AWS.VPCFlow: field srcport: expected a port number \\(0-65535\\), found "http"`));
   assert.match(r.stderr, /4 records read: 2 written, 1 failed, 1 skipped/);
 });
 
@@ -60,7 +60,7 @@ test('--errors FILE receives the reports as NDJSON with file, line, logType, err
   assert.equal(r.code, 1);
   assert.equal(r.stderr, '');
   const reports = readFileSync(errors, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(reports, [{ file: f, line: 2, logType: 'AWS.VPCFlow', error: 'field srcport: expected an integer, found "http"', raw: BAD }]);
+  assert.deepEqual(reports, [{ file: f, line: 2, logType: 'AWS.VPCFlow', error: 'field srcport: expected a port number (0-65535), found "http"', raw: BAD }]);
 });
 
 test('after 20 error lines on stderr only a count is printed', async () => {

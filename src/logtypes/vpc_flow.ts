@@ -1,16 +1,46 @@
-// AWS.VPCFlow — VPC Flow Logs, plain-text format.
+// AWS.VPCFlow — VPC Flow Logs (and Transit Gateway Flow Logs), plain-text format.
 // https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html
+// https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html
 //
 // Files delivered to S3 start with a header naming the fields in order; a
 // custom format picks any subset in any order. Records delivered through
-// CloudWatch Logs have no header: they use the default version-2 layout or
-// the format the user names with --vpc-format.
-import { parseDigitsAt, parseInteger, recordMaker } from '../core/fields.js';
+// CloudWatch Logs have no header: they use the default version-2 layout (or
+// the Transit Gateway default layout, recognised by its `TransitGateway`
+// resource type) or the format the user names with --vpc-format.
+//
+// Every known field's value is checked against the field's documented shape
+// (an IP, a port, ACCEPT/REJECT, …): a line whose values do not fit its
+// layout (a value missing or inserted mid-line shifts the rest) is an error
+// report naming the first field that does not fit, never a record whose
+// fields hold their neighbours' values.
+import { isAccountId, isArn, isIpAddress } from '../core/indicators.js';
+import { parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
+import { dottedQuadEnd, isAwsRegion, isAwsResourceId, isUpperSnakeName, looksLikeAwsResourceId } from '../core/shapes.js';
+import { STANDARD_FIELDS } from '../core/standard_fields.js';
 import { formatUnix } from '../core/timestamp.js';
 import type { LogTypeDescriptor, Parser, ParseSink, ParserOptions, Fields } from './types.js';
 
 type ColumnKind = 'string' | 'integer' | 'unixSeconds';
+
+/** What a string value must look like (`-`, an absent value, fits every field). */
+const enum Shape {
+  /** Any token: free text, and fields whose values AWS may extend. */
+  Any,
+  Ip,
+  /** 12 digits, or `unknown` (an interface created by an AWS service). */
+  AccountId,
+  /** `${idPrefix}-…` */
+  ResourceId,
+  /** Any `prefix-…` id. */
+  SomeResourceId,
+  /** One of `allowed`. */
+  OneOf,
+  Arn,
+  Region,
+  /** An ip-ranges.json service name (`AMAZON`, `S3`). */
+  ServiceName,
+}
 
 interface Column {
   /** The AWS field name, as in the header (`srcaddr`). */
@@ -18,68 +48,146 @@ interface Column {
   /** The output key (`srcAddr`). */
   readonly key: string;
   readonly kind: ColumnKind;
+  readonly shape: Shape;
+  /** Shape.ResourceId: the id's prefix without its `-` (`vpc`). */
+  readonly idPrefix: string;
+  /** Shape.OneOf: the values a record may hold. */
+  readonly allowed: readonly string[];
+  /** kind integer: the largest valid value. */
+  readonly max: number;
+  /** What a value must be, for error messages (`an IPv4 or IPv6 address`). */
+  readonly expected: string;
   /** A header name this tool does not know (kept as a string). */
-  readonly unknown?: boolean;
+  readonly unknown: boolean;
 }
 
+type FieldSpec = Omit<Column, 'awsName' | 'key'>;
+
+const OPEN: FieldSpec = {
+  kind: 'string', shape: Shape.Any, idPrefix: '', allowed: [], max: 0, expected: 'a value', unknown: false,
+};
+
+/**
+ * A column from its names and spec. Every column is made here, by one
+ * object literal with every property in the same order, so all of them
+ * share one hidden class and the per-value loop's property reads stay
+ * monomorphic.
+ */
+function makeColumn(awsName: string, key: string, spec: FieldSpec): Column {
+  return {
+    awsName, key, kind: spec.kind, shape: spec.shape, idPrefix: spec.idPrefix, allowed: spec.allowed,
+    max: spec.max, expected: spec.expected, unknown: spec.unknown,
+  };
+}
+
+const text = (): FieldSpec => OPEN;
+const ip = (): FieldSpec => ({ ...OPEN, shape: Shape.Ip, expected: 'an IPv4 or IPv6 address' });
+const accountId = (): FieldSpec => ({ ...OPEN, shape: Shape.AccountId, expected: 'a 12-digit AWS account id or unknown' });
+const resourceId = (prefix: string): FieldSpec => ({ ...OPEN, shape: Shape.ResourceId, idPrefix: prefix, expected: `an id starting with ${prefix}-` });
+const oneOf = (...allowed: string[]): FieldSpec => ({ ...OPEN, shape: Shape.OneOf, allowed, expected: `one of ${allowed.join(', ')}` });
+const arn = (): FieldSpec => ({ ...OPEN, shape: Shape.Arn, expected: 'an ARN (arn:partition:service:region:account:resource)' });
+const count = (max = Number.MAX_SAFE_INTEGER, expected = 'a non-negative integer'): FieldSpec => ({ ...OPEN, kind: 'integer', max, expected });
+const unixSeconds = (): FieldSpec => ({ ...OPEN, kind: 'unixSeconds', expected: 'Unix seconds' });
+
 // Versions 2–3 keep the seed's (Panther's) output names; later fields are the
-// camelCase of their AWS names.
-const KNOWN_FIELDS: ReadonlyArray<readonly [awsName: string, key: string, kind: ColumnKind]> = [
+// camelCase of their AWS names. Shapes as the two AWS pages above describe
+// each field; fields whose values AWS documents as open (names, free ids,
+// reasons) or may extend stay open.
+const KNOWN_FIELDS: ReadonlyArray<readonly [awsName: string, key: string, spec: FieldSpec]> = [
   // version 2 (the default format, in this order)
-  ['version', 'version', 'integer'],
-  ['account-id', 'account', 'string'],
-  ['interface-id', 'interfaceId', 'string'],
-  ['srcaddr', 'srcAddr', 'string'],
-  ['dstaddr', 'dstAddr', 'string'],
-  ['srcport', 'srcPort', 'integer'],
-  ['dstport', 'dstPort', 'integer'],
-  ['protocol', 'protocol', 'integer'],
-  ['packets', 'packets', 'integer'],
-  ['bytes', 'bytes', 'integer'],
-  ['start', 'start', 'unixSeconds'],
-  ['end', 'end', 'unixSeconds'],
-  ['action', 'action', 'string'],
-  ['log-status', 'status', 'string'],
+  ['version', 'version', count()],
+  ['account-id', 'account', accountId()],
+  // Usually `eni-…`; the page words a special case for the traffic of
+  // regional NAT gateways, so any AWS id form is accepted, not only eni-.
+  ['interface-id', 'interfaceId', { ...OPEN, shape: Shape.SomeResourceId, expected: 'a network interface id (eni-…)' }],
+  ['srcaddr', 'srcAddr', ip()],
+  ['dstaddr', 'dstAddr', ip()],
+  ['srcport', 'srcPort', count(65535, 'a port number (0-65535)')],
+  ['dstport', 'dstPort', count(65535, 'a port number (0-65535)')],
+  ['protocol', 'protocol', count(255, 'an IANA protocol number (0-255)')],
+  ['packets', 'packets', count()],
+  ['bytes', 'bytes', count()],
+  ['start', 'start', unixSeconds()],
+  ['end', 'end', unixSeconds()],
+  ['action', 'action', oneOf('ACCEPT', 'REJECT')],
+  ['log-status', 'status', oneOf('OK', 'NODATA', 'SKIPDATA')],
   // version 3
-  ['vpc-id', 'vpcId', 'string'],
-  ['subnet-id', 'subNetId', 'string'],
-  ['instance-id', 'instanceId', 'string'],
-  ['tcp-flags', 'tcpFlags', 'integer'],
-  ['type', 'trafficType', 'string'],
-  ['pkt-srcaddr', 'pktSrcAddr', 'string'],
-  ['pkt-dstaddr', 'pktDstAddr', 'string'],
+  ['vpc-id', 'vpcId', resourceId('vpc')],
+  ['subnet-id', 'subNetId', resourceId('subnet')],
+  ['instance-id', 'instanceId', resourceId('i')],
+  ['tcp-flags', 'tcpFlags', count()],
+  ['type', 'trafficType', oneOf('IPv4', 'IPv6', 'EFA')],
+  ['pkt-srcaddr', 'pktSrcAddr', ip()],
+  ['pkt-dstaddr', 'pktDstAddr', ip()],
   // version 4
-  ['region', 'region', 'string'],
-  ['az-id', 'azId', 'string'],
-  ['sublocation-type', 'sublocationType', 'string'],
-  ['sublocation-id', 'sublocationId', 'string'],
+  ['region', 'region', { ...OPEN, shape: Shape.Region, expected: 'an AWS Region name (us-east-1)' }],
+  ['az-id', 'azId', text()],
+  ['sublocation-type', 'sublocationType', text()],
+  ['sublocation-id', 'sublocationId', text()],
   // version 5
-  ['pkt-src-aws-service', 'pktSrcAwsService', 'string'],
-  ['pkt-dst-aws-service', 'pktDstAwsService', 'string'],
-  ['flow-direction', 'flowDirection', 'string'],
-  ['traffic-path', 'trafficPath', 'integer'],
+  ['pkt-src-aws-service', 'pktSrcAwsService', { ...OPEN, shape: Shape.ServiceName, expected: 'an AWS service name (AMAZON, S3, …)' }],
+  ['pkt-dst-aws-service', 'pktDstAwsService', { ...OPEN, shape: Shape.ServiceName, expected: 'an AWS service name (AMAZON, S3, …)' }],
+  ['flow-direction', 'flowDirection', oneOf('ingress', 'egress')],
+  ['traffic-path', 'trafficPath', count()],
+  // version 6: Transit Gateway flow logs
+  ['resource-type', 'resourceType', text()],
+  ['tgw-id', 'tgwId', resourceId('tgw')],
+  ['tgw-attachment-id', 'tgwAttachmentId', resourceId('tgw-attach')],
+  ['tgw-src-vpc-account-id', 'tgwSrcVpcAccountId', accountId()],
+  ['tgw-dst-vpc-account-id', 'tgwDstVpcAccountId', accountId()],
+  ['tgw-src-vpc-id', 'tgwSrcVpcId', resourceId('vpc')],
+  ['tgw-dst-vpc-id', 'tgwDstVpcId', resourceId('vpc')],
+  ['tgw-src-subnet-id', 'tgwSrcSubnetId', resourceId('subnet')],
+  ['tgw-dst-subnet-id', 'tgwDstSubnetId', resourceId('subnet')],
+  ['tgw-src-eni', 'tgwSrcEni', resourceId('eni')],
+  ['tgw-dst-eni', 'tgwDstEni', resourceId('eni')],
+  ['tgw-src-az-id', 'tgwSrcAzId', text()],
+  ['tgw-dst-az-id', 'tgwDstAzId', text()],
+  ['tgw-pair-attachment-id', 'tgwPairAttachmentId', resourceId('tgw-attach')],
+  ['packets-lost-no-route', 'packetsLostNoRoute', count()],
+  ['packets-lost-blackhole', 'packetsLostBlackhole', count()],
+  ['packets-lost-mtu-exceeded', 'packetsLostMtuExceeded', count()],
+  ['packets-lost-ttl-expired', 'packetsLostTtlExpired', count()],
   // version 7
-  ['ecs-cluster-arn', 'ecsClusterArn', 'string'],
-  ['ecs-cluster-name', 'ecsClusterName', 'string'],
-  ['ecs-container-instance-arn', 'ecsContainerInstanceArn', 'string'],
-  ['ecs-container-instance-id', 'ecsContainerInstanceId', 'string'],
-  ['ecs-container-id', 'ecsContainerId', 'string'],
-  ['ecs-second-container-id', 'ecsSecondContainerId', 'string'],
-  ['ecs-service-name', 'ecsServiceName', 'string'],
-  ['ecs-task-definition-arn', 'ecsTaskDefinitionArn', 'string'],
-  ['ecs-task-arn', 'ecsTaskArn', 'string'],
-  ['ecs-task-id', 'ecsTaskId', 'string'],
+  ['ecs-cluster-arn', 'ecsClusterArn', arn()],
+  ['ecs-cluster-name', 'ecsClusterName', text()],
+  ['ecs-container-instance-arn', 'ecsContainerInstanceArn', arn()],
+  ['ecs-container-instance-id', 'ecsContainerInstanceId', text()],
+  ['ecs-container-id', 'ecsContainerId', text()],
+  ['ecs-second-container-id', 'ecsSecondContainerId', text()],
+  ['ecs-service-name', 'ecsServiceName', text()],
+  ['ecs-task-definition-arn', 'ecsTaskDefinitionArn', arn()],
+  ['ecs-task-arn', 'ecsTaskArn', arn()],
+  ['ecs-task-id', 'ecsTaskId', text()],
   // version 8 and later
-  ['reject-reason', 'rejectReason', 'string'],
-  ['resource-id', 'resourceId', 'string'],
-  ['encryption-status', 'encryptionStatus', 'integer'],
+  ['reject-reason', 'rejectReason', text()],
+  ['resource-id', 'resourceId', text()],
+  ['encryption-status', 'encryptionStatus', count()],
 ];
 
 const KNOWN_BY_AWS_NAME = new Map<string, Column>(
-  KNOWN_FIELDS.map(([awsName, key, kind]) => [awsName, { awsName, key, kind }]),
+  KNOWN_FIELDS.map(([awsName, key, spec]) => [awsName, makeColumn(awsName, key, spec)]),
 );
 
+/**
+ * Output keys a header name this tool does not know may never take: every
+ * known field's key (present in the header or not: `srcAddr` always means
+ * srcaddr, with its type and indicator), the trailing-token array and the
+ * p_ fields.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set([...KNOWN_FIELDS.map(([, key]) => key), 'additionalFields', ...STANDARD_FIELDS]);
+
 export const DEFAULT_VPC_FORMAT = KNOWN_FIELDS.slice(0, 14).map(([awsName]) => awsName).join(' ');
+
+/**
+ * The Transit Gateway default format: every version 2 to 6 field in the
+ * order of the "Available fields" table of the TGW flow logs page.
+ */
+export const DEFAULT_TGW_FORMAT = 'version resource-type account-id tgw-id tgw-attachment-id tgw-src-vpc-account-id tgw-dst-vpc-account-id '
+  + 'tgw-src-vpc-id tgw-dst-vpc-id tgw-src-subnet-id tgw-dst-subnet-id tgw-src-eni tgw-dst-eni tgw-src-az-id tgw-dst-az-id '
+  + 'tgw-pair-attachment-id srcaddr dstaddr srcport dstport protocol packets bytes start end log-status type '
+  + 'packets-lost-no-route packets-lost-blackhole packets-lost-mtu-exceeded packets-lost-ttl-expired tcp-flags region '
+  + 'flow-direction pkt-src-aws-service pkt-dst-aws-service';
 
 /** `ecs-cluster-arn` → `ecsClusterArn`, for names this tool does not know. */
 export function camelCase(awsName: string): string {
@@ -97,30 +205,48 @@ export interface VpcFormat {
   readonly columns: readonly Column[];
   /** Makes an empty record with this format's keys in order (see recordMaker). */
   readonly newRecord: () => Fields;
-  /** Names this tool does not know (kept as string fields). */
-  readonly unknown: readonly string[];
+  /** Names this tool does not know (kept as string fields), with their output keys. */
+  readonly unknown: ReadonlyArray<{ readonly awsName: string; readonly key: string }>;
+}
+
+/**
+ * The output key of a header name this tool does not know, in column
+ * `position` (1-based): its camelCase, unless another field of the format
+ * or any known field owns that key (`src-addr` → `srcAddr` is srcaddr's;
+ * `account` is account-id's; `a-1b` and `a1b` both camel-case to `a1b`).
+ * Then the name as written (`src-addr`), and when that too is taken (a name
+ * without `-` is its own camelCase) the name and its position (`account#3`):
+ * `#` is in no field name, so that key is always free. No value ever
+ * overwrites another's.
+ */
+function unknownFieldKey(awsName: string, position: number, taken: ReadonlySet<string>): string {
+  for (const key of [camelCase(awsName), awsName]) if (!RESERVED_KEYS.has(key) && !taken.has(key)) return key;
+  return `${awsName}#${position}`;
 }
 
 /**
  * Parses a field list (`version account-id …` or `${version} ${account-id} …`).
- * Returns an error message for a list that is not one.
+ * Returns an error message for a list that is not one (a token that is not
+ * a field name, or a name given twice).
  */
 export function parseVpcFormat(format: string): VpcFormat | string {
   const tokens = format.trim().split(/\s+/).filter((t) => t.length > 0).map(stripPlaceholder);
   if (tokens.length === 0) return 'the VPC format names no fields';
   const columns: Column[] = [];
-  const unknown: string[] = [];
+  const unknown: Array<{ awsName: string; key: string }> = [];
   const seen = new Set<string>();
+  const taken = new Set<string>();
   for (const name of tokens) {
     if (!FIELD_NAME.test(name)) return `${quoteValue(name)} is not a VPC flow log field name (expected names like srcaddr or \${srcaddr})`;
     if (seen.has(name)) return `the VPC format names ${quoteValue(name)} twice`;
     seen.add(name);
-    const known = KNOWN_BY_AWS_NAME.get(name);
-    if (known !== undefined) columns.push(known);
-    else {
-      unknown.push(name);
-      columns.push({ awsName: name, key: camelCase(name), kind: 'string', unknown: true });
+    let column = KNOWN_BY_AWS_NAME.get(name);
+    if (column === undefined) {
+      column = makeColumn(name, unknownFieldKey(name, columns.length + 1, taken), { ...OPEN, unknown: true });
+      unknown.push({ awsName: name, key: column.key });
     }
+    taken.add(column.key);
+    columns.push(column);
   }
   return { columns, unknown, newRecord: recordMaker([...columns.map((c) => c.key), 'additionalFields']) };
 }
@@ -144,15 +270,193 @@ function splitFields(line: string): string[] {
   return tokens;
 }
 
-class VpcFlowParser implements Parser {
-  private columns: readonly Column[];
-  private newRecord: () => Fields;
-  private source: string;
+/** Whether a string value (not `-`) has its column's shape. */
+function fitsShape(column: Column, value: string): boolean {
+  switch (column.shape) {
+    case Shape.Any: return true;
+    case Shape.Ip: return isIpAddress(value);
+    case Shape.AccountId: return isAccountId(value) || value === 'unknown';
+    case Shape.ResourceId: return isAwsResourceId(value, column.idPrefix);
+    case Shape.SomeResourceId: return looksLikeAwsResourceId(value);
+    case Shape.OneOf: return column.allowed.includes(value);
+    case Shape.Arn: return isArn(value);
+    case Shape.Region: return isAwsRegion(value);
+    case Shape.ServiceName: return isUpperSnakeName(value);
+  }
+}
 
-  constructor(format: VpcFormat, source: string) {
-    this.columns = format.columns;
-    this.newRecord = format.newRecord;
+const SPACE = 32;
+
+/** Whether a value that ends at `end` ends where a value may: at a space or at the end of the line. */
+function atValueEnd(line: string, end: number): boolean {
+  return end === line.length || line.charCodeAt(end) === SPACE;
+}
+
+/**
+ * For scanInPlace: where the string value at `start` ends (at a space or the
+ * end of the line) when it has its column's shape, or -1. The common shapes
+ * are read once, where they lie in the line, and the scan that checks them
+ * also finds their end (no indexOf, no slice); IPv6 and the rare shapes
+ * take fitsShape on a slice.
+ */
+function shapedValueEnd(column: Column, line: string, start: number): number {
+  let end: number;
+  switch (column.shape) {
+    case Shape.Ip:
+      end = dottedQuadEnd(line, start);
+      if (end >= 0 && atValueEnd(line, end)) return end;
+      break;
+    case Shape.AccountId:
+      end = digitsEnd(line, start);
+      if (end - start === 12 && atValueEnd(line, end)) return end;
+      break;
+    case Shape.OneOf:
+      return oneOfEnd(line, start, column.allowed);
+    default:
+  }
+  end = line.indexOf(' ', start);
+  if (end < 0) end = line.length;
+  return end > start && (column.shape === Shape.Any || fitsShape(column, line.slice(start, end))) ? end : -1;
+}
+
+/** Where the run of ASCII digits at `start` ends. */
+function digitsEnd(line: string, start: number): number {
+  let i = start;
+  for (; i < line.length; i++) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+  }
+  return i;
+}
+
+/** Where the value at `start` ends when it is one of `allowed` (a whole value), or -1. */
+function oneOfEnd(line: string, start: number, allowed: readonly string[]): number {
+  next: for (let i = 0; i < allowed.length; i++) {
+    const a = allowed[i]!;
+    const end = start + a.length;
+    if (end > line.length) continue;
+    for (let j = 0; j < a.length; j++) if (a.charCodeAt(j) !== line.charCodeAt(start + j)) continue next;
+    if (atValueEnd(line, end)) return end;
+  }
+  return -1;
+}
+
+/**
+ * The common line: exactly one space between the columns' values, all of
+ * them well formed. Values are read where they lie in the line, each in one
+ * pass that checks it and finds its end (numbers without a substring, no
+ * token array). Anything else (extra or missing fields, runs of blanks,
+ * tabs, a value of the wrong shape) returns undefined and goes to
+ * parseTokens, which handles it and words the error.
+ */
+function scanInPlace(line: string, format: VpcFormat): Fields | undefined {
+  const columns = format.columns;
+  const len = line.length;
+  const fields = format.newRecord();
+  let start = 0;
+  for (let i = 0; i < columns.length; i++) {
+    if (start >= len) return undefined; // fewer values than columns, or a blank at the end
+    const column = columns[i]!;
+    let end: number;
+    if (line.charCodeAt(start) === 45 && atValueEnd(line, start + 1)) {
+      if (column.unknown) return undefined; // absent unknown field: parseTokens deletes its key
+      end = start + 1;
+    } else if (column.kind === 'string') {
+      end = shapedValueEnd(column, line, start);
+      if (end < 0) return undefined;
+      fields[column.key] = line.slice(start, end);
+    } else {
+      let n = 0;
+      end = start;
+      for (; end < len; end++) {
+        const d = line.charCodeAt(end) - 48;
+        if (d < 0 || d > 9) break;
+        n = n * 10 + d;
+      }
+      // Up to 15 digits are exact; longer numbers and signs are for parseTokens.
+      if (end === start || end - start > 15 || !atValueEnd(line, end)) return undefined;
+      if (column.kind === 'integer') {
+        if (n > column.max) return undefined;
+        fields[column.key] = n;
+      } else {
+        const ts = formatUnix(n);
+        if (ts === undefined) return undefined;
+        fields[column.key] = ts;
+      }
+    }
+    start = end + 1;
+  }
+  // More values than columns, or a trailing blank, or a tab in a string value.
+  if (start <= len || line.indexOf('\t') >= 0) return undefined;
+  return fields;
+}
+
+/** `field srcport: expected a port number (0-65535), found "x"`, and why it may be there. */
+function mismatch(column: Column, value: string, tokens: number, columns: number): string {
+  const shifted = tokens > columns ? `; the line has ${tokens} values for ${columns} fields, so values may have shifted` : '';
+  return `field ${column.awsName}: expected ${column.expected}, found ${quoteValue(value)}${shifted}`;
+}
+
+type Converted = { readonly value: number | string } | { readonly error: string };
+
+/** The value of an integer or Unix-seconds column (a number or a timestamp), or why there is none. */
+function numberValue(column: Column, value: string, tokens: number, columns: number): Converted {
+  const n = parseInteger(value);
+  // parseInteger refuses digits beyond 2^53: JSON readers would change them.
+  if (n === undefined && /^[0-9]+$/.test(value)) return { error: `field ${column.awsName}: ${quoteValue(value)} is too large (over 2^53, where JSON numbers lose digits)` };
+  if (n === undefined || n < 0 || (column.kind === 'integer' && n > column.max)) return { error: mismatch(column, value, tokens, columns) };
+  if (column.kind === 'integer') return { value: n };
+  const ts = formatUnix(n);
+  return ts === undefined ? { error: `field ${column.awsName}: ${quoteValue(value)} is outside the years 0000-9999` } : { value: ts };
+}
+
+/** Any line scanInPlace did not take: the same checks, with the error worded. */
+function parseTokens(tokens: string[], format: VpcFormat, source: string, sink: ParseSink): void {
+  const columns = format.columns;
+  if (tokens.length < columns.length) {
+    return sink.error(`expected ${columns.length} space-separated fields (${source}), found ${tokens.length}`);
+  }
+  const fields = format.newRecord();
+  for (let i = 0; i < columns.length; i++) {
+    const value = tokens[i]!;
+    const column = columns[i]!;
+    if (value === '-') {
+      // The schema wants a string for a field it does not name: an absent
+      // one must be a missing key, not an undefined one (a rare, slower path).
+      if (column.unknown) delete fields[column.key];
+      continue;
+    }
+    if (column.kind === 'string') {
+      if (!fitsShape(column, value)) return sink.error(mismatch(column, value, tokens.length, columns.length));
+      fields[column.key] = value;
+    } else {
+      const converted = numberValue(column, value, tokens.length, columns.length);
+      if ('error' in converted) return sink.error(converted.error);
+      fields[column.key] = converted.value;
+    }
+  }
+  if (tokens.length > columns.length) fields.additionalFields = tokens.slice(columns.length);
+  sink.event(fields);
+}
+
+/** The name the second field of a Transit Gateway record holds (resource-type). */
+const TRANSIT_GATEWAY = 'TransitGateway';
+
+class VpcFlowParser implements Parser {
+  /** The layout of the lines; undefined after a header line that could not be used. */
+  private format: VpcFormat | undefined;
+  /** Where the layout comes from, for error messages. */
+  private source: string;
+  /**
+   * Header-less input read with the built-in default layout: a line whose
+   * resource type is TransitGateway is read with the TGW default layout.
+   */
+  private builtInDefault: boolean;
+
+  constructor(format: VpcFormat, source: string, builtInDefault: boolean) {
+    this.format = format;
     this.source = source;
+    this.builtInDefault = builtInDefault;
   }
 
   parse(line: string, sink: ParseSink): void {
@@ -161,113 +465,62 @@ class VpcFlowParser implements Parser {
     if (c0 >= 97 && c0 <= 122 || c0 === 36) {
       if (isVpcHeader(line)) return this.rearm(line, sink);
     }
-    const fields = this.scanInPlace(line);
+    const format = this.format;
+    if (format === undefined) return sink.error(this.source);
+    const fields = scanInPlace(line, format);
     if (fields !== undefined) return sink.event(fields);
-    this.parseTokens(splitFields(line), sink);
-  }
-
-  /**
-   * The common line: exactly one space between the columns' values, all of
-   * them well formed. Values are read where they lie in the line (numbers
-   * without a substring, no token array). Anything else (extra or missing
-   * fields, runs of blanks, tabs, a bad value) returns undefined and goes
-   * to parseTokens, which handles it and words the error.
-   */
-  private scanInPlace(line: string): Fields | undefined {
-    const columns = this.columns;
-    const len = line.length;
-    const fields = this.newRecord();
-    let start = 0;
-    for (let i = 0; i < columns.length; i++) {
-      if (start > len) return undefined; // fewer values than columns
-      let end = line.indexOf(' ', start);
-      if (end < 0) end = len;
-      if (end === start) return undefined;
-      const column = columns[i]!;
-      if (end - start === 1 && line.charCodeAt(start) === 45) {
-        if (column.unknown) return undefined; // absent unknown field: parseTokens deletes its key
-      } else if (column.kind === 'string') {
-        fields[column.key] = line.slice(start, end);
-      } else {
-        const n = parseDigitsAt(line, start, end);
-        if (n === undefined) return undefined;
-        if (column.kind === 'integer') fields[column.key] = n;
-        else {
-          const ts = formatUnix(n);
-          if (ts === undefined) return undefined;
-          fields[column.key] = ts;
-        }
-      }
-      start = end + 1;
+    const tokens = splitFields(line);
+    if (this.builtInDefault && tokens[1] === TRANSIT_GATEWAY) {
+      return parseTokens(tokens, DEFAULT_TGW, 'the Transit Gateway default format', sink);
     }
-    // More values than columns, or a trailing blank, or a tab in a string value.
-    if (start <= len || line.indexOf('\t') >= 0) return undefined;
-    return fields;
-  }
-
-  private parseTokens(tokens: string[], sink: ParseSink): void {
-    const columns = this.columns;
-    if (tokens.length < columns.length) {
-      return sink.error(`expected ${columns.length} space-separated fields (${this.source}), found ${tokens.length}`);
-    }
-    const fields = this.newRecord();
-    for (let i = 0; i < columns.length; i++) {
-      const value = tokens[i]!;
-      const column = columns[i]!;
-      if (value === '-') {
-        // The schema wants a string for a field it does not name: an absent
-        // one must be a missing key, not an undefined one (a rare, slower path).
-        if (column.unknown) delete fields[column.key];
-        continue;
-      }
-      if (column.kind === 'string') {
-        fields[column.key] = value;
-      } else {
-        const n = parseInteger(value);
-        if (n === undefined || (column.kind === 'unixSeconds' && n < 0)) {
-          return sink.error(`field ${column.awsName}: expected ${column.kind === 'integer' ? 'an integer' : 'Unix seconds'}, found ${quoteValue(value)}`);
-        }
-        if (column.kind === 'integer') fields[column.key] = n;
-        else {
-          const ts = formatUnix(n);
-          if (ts === undefined) return sink.error(`field ${column.awsName}: ${quoteValue(value)} is outside the years 0000-9999`);
-          fields[column.key] = ts;
-        }
-      }
-    }
-    if (tokens.length > columns.length) fields.additionalFields = tokens.slice(columns.length);
-    sink.event(fields);
+    parseTokens(tokens, format, this.source, sink);
   }
 
   private rearm(line: string, sink: ParseSink): void {
+    this.builtInDefault = false;
     const format = parseVpcFormat(line);
-    if (typeof format === 'string') return sink.error(`header line: ${format}`);
-    this.columns = format.columns;
-    this.newRecord = format.newRecord;
-    this.source = 'per the header line';
-    if (format.unknown.length > 0) {
-      sink.notice(`header names fields this version does not know; kept as strings: ${format.unknown.join(', ')}`);
+    if (typeof format === 'string') {
+      // Reading on with the previous layout would put the values of this
+      // header's layout under other fields' names: each line until the next
+      // valid header is reported instead.
+      this.format = undefined;
+      this.source = `no field layout: the header line before this line was rejected (${format})`;
+      return sink.error(`header line: ${format}; the lines after it are reported until a valid header line`);
     }
+    this.format = format;
+    this.source = 'per the header line';
+    if (format.unknown.length > 0) sink.notice(unknownFieldsNotice(format));
     sink.skip('header');
   }
 }
 
+/** The notice for a layout with names this tool does not know, saying where each one went when its camelCase was taken. */
+function unknownFieldsNotice(format: VpcFormat): string {
+  const names = format.unknown.map(({ awsName, key }) =>
+    key === camelCase(awsName) ? awsName : `${awsName} (as "${key}": ${camelCase(awsName)} is another field's key)`);
+  return `header names fields this version does not know; kept as strings: ${names.join(', ')}`;
+}
+
 const DEFAULT_FORMAT = parseVpcFormat(DEFAULT_VPC_FORMAT) as VpcFormat;
+const DEFAULT_TGW = parseVpcFormat(DEFAULT_TGW_FORMAT) as VpcFormat;
 
 export const vpcFlow: LogTypeDescriptor = {
   name: 'AWS.VPCFlow',
-  description: 'VPC Flow Logs: IP traffic to and from network interfaces in a VPC.',
+  description: 'VPC Flow Logs: IP traffic to and from network interfaces in a VPC (and Transit Gateway flow logs).',
   referenceUrl: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html',
   framing: 'lines',
   s3PathHint: '/vpcflowlogs/',
   eventTimeField: 'start',
   eventTimeFallbacks: ['end'],
   indicators: [
-    ['srcAddr', 'ip'],
-    ['dstAddr', 'ip'],
-    ['pktSrcAddr', 'ip'],
-    ['pktDstAddr', 'ip'],
+    // The parser has checked these (Shape.Ip), and no other value can take their keys.
+    ['srcAddr', 'checked_ip'],
+    ['dstAddr', 'checked_ip'],
+    ['pktSrcAddr', 'checked_ip'],
+    ['pktDstAddr', 'checked_ip'],
     ['account', 'aws_account_id'],
+    ['tgwSrcVpcAccountId', 'aws_account_id'],
+    ['tgwDstVpcAccountId', 'aws_account_id'],
     ['instanceId', 'aws_instance_id'],
     ['ecsClusterArn', 'aws_arn'],
     ['ecsContainerInstanceArn', 'aws_arn'],
@@ -275,10 +528,12 @@ export const vpcFlow: LogTypeDescriptor = {
     ['ecsTaskArn', 'aws_arn'],
   ],
   createParser(options: ParserOptions): Parser {
-    if (options.vpcFormat === undefined) return new VpcFlowParser(DEFAULT_FORMAT, 'the default version-2 format; pass --vpc-format for a custom one');
+    if (options.vpcFormat === undefined) {
+      return new VpcFlowParser(DEFAULT_FORMAT, 'the default version-2 format; pass --vpc-format for a custom one', true);
+    }
     const format = parseVpcFormat(options.vpcFormat);
     // The CLI validates --vpc-format before it gets here.
     if (typeof format === 'string') throw new TypeError(`--vpc-format: ${format}`);
-    return new VpcFlowParser(format, 'per --vpc-format');
+    return new VpcFlowParser(format, 'per --vpc-format', false);
   },
 };

@@ -1,4 +1,6 @@
-// Line framing: bytes → (text, line number). UTF-8 split across chunks is
+// Line framing: bytes → (text, line number). A line ends at `\n`, `\r\n` or
+// a lone `\r` (classic Mac endings, and files whose `\n` were turned into
+// `\r`): three records never merge into one. UTF-8 split across chunks is
 // decoded safely (ChunkDecoder); invalid bytes become U+FFFD and the record
 // is kept. A line longer than the limit is never buffered whole: its head is
 // kept for the error report, the rest is counted and dropped.
@@ -7,7 +9,7 @@ import { MAX_RAW_CHARS } from '../core/errors.js';
 
 /** What a framer hands on: records, and pieces of input that cannot be records. */
 export interface RecordHandler {
-  /** One record's text (a non-blank line without `\n`/`\r\n`, or one JSON value) and its first line. */
+  /** One record's text (a non-blank line without its `\n`, `\r\n` or `\r`, or one JSON value) and its first line. */
   record(text: string, lineNo: number): void;
   /** Input that cannot become a record: why, its text (possibly only its start), its first line, and its full length when `raw` was cut. */
   reject(message: string, raw: string, lineNo: number, length?: number): void;
@@ -26,13 +28,33 @@ function tooLongMessage(length: number, limit: number): string {
 
 export const INCOMPLETE_MESSAGE = 'incomplete record: the input ended in the middle of it';
 
+const LF = 10;
+const CR = 13;
+
+/**
+ * Where the first line of s from `from` ends: the index of its `\n` or `\r`,
+ * whichever comes first, or -1 when s holds no line end after `from`.
+ */
+function lineEndIn(s: string, from: number): number {
+  const lf = s.indexOf('\n', from);
+  const cr = s.indexOf('\r', from);
+  if (cr < 0) return lf;
+  return lf < 0 || cr < lf ? cr : lf;
+}
+
 export class LineFramer implements Framer {
   private readonly decoder = new ChunkDecoder();
+  /** The unfinished last line of the input so far (never holds a `\n` or `\r`). */
   private pending = '';
   private lineNo = 0;
   private first = true;
+  /**
+   * The last chunk ended in `\r`, which ended a line: a `\n` at the start of
+   * the next chunk is the second half of that CRLF, not another line end.
+   */
+  private skipLF = false;
   /** Set while skipping the rest of an over-long line. */
-  private overflow: { head: string; lineNo: number; length: number; endsInCR: boolean } | undefined;
+  private overflow: { head: string; lineNo: number; length: number } | undefined;
 
   constructor(
     private readonly handler: RecordHandler,
@@ -41,39 +63,32 @@ export class LineFramer implements Framer {
 
   push(chunk: Buffer): void {
     let s = this.decoder.write(chunk);
-    if (this.first && s.length > 0) {
+    if (s.length === 0) return;
+    if (this.first) {
       this.first = false;
       if (s.charCodeAt(0) === 0xfeff) s = s.slice(1); // UTF-8 BOM
     }
     let start = 0;
+    if (this.skipLF) {
+      this.skipLF = false;
+      if (s.charCodeAt(0) === LF) start = 1;
+    }
     if (this.overflow !== undefined) {
-      const nl = s.indexOf('\n');
-      const o = this.overflow;
-      // A limit under MAX_RAW_CHARS leaves room in the head for more of the line.
-      if (o.head.length < MAX_RAW_CHARS) o.head += s.slice(0, Math.min(nl < 0 ? s.length : nl, MAX_RAW_CHARS - o.head.length));
-      if (nl < 0) {
-        if (s.length > 0) {
-          o.length += s.length;
-          o.endsInCR = s.charCodeAt(s.length - 1) === 13;
-        }
-        return;
-      }
-      o.length += nl;
-      if (nl > 0) o.endsInCR = s.charCodeAt(nl - 1) === 13;
-      this.endOverflow();
-      start = nl + 1;
+      start = this.continueOverflow(s, start);
+      if (start < 0) return;
     } else if (this.pending.length > 0) {
-      const nl = s.indexOf('\n');
-      if (nl < 0) {
-        s = this.pending + s; // a line longer than a chunk: rare
+      const end = lineEndIn(s, start);
+      if (end < 0) {
+        s = this.pending + s.slice(start); // a line longer than a chunk: rare
+        start = 0;
         this.pending = '';
       } else {
         // Only the line that spans the two chunks is joined: indexOf and
         // slice on the rope `pending + chunk` were 20x slower per line.
-        const spanning = this.pending + s.slice(0, nl + 1);
+        const spanning = this.pending + s.slice(start, end);
         this.pending = '';
-        this.frameLines(spanning, 0);
-        start = nl + 1;
+        this.handLine(spanning, 0, spanning.length);
+        start = this.afterLineEnd(s, end);
       }
     }
     this.frameLines(s, start);
@@ -81,33 +96,88 @@ export class LineFramer implements Framer {
 
   /** Hands on the complete lines of s from start; keeps the unfinished tail. */
   private frameLines(s: string, start: number): void {
-    const handler = this.handler;
-    for (;;) {
-      const nl = s.indexOf('\n', start);
-      if (nl < 0) break;
-      this.lineNo++;
-      const end = nl > start && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      if (end - start > this.maxLineChars) {
-        handler.reject(tooLongMessage(end - start, this.maxLineChars), s.slice(start, Math.min(end, start + MAX_RAW_CHARS)), this.lineNo, end - start);
-      } else if (end > start && !isBlank(s, start, end)) {
-        handler.record(s.slice(start, end), this.lineNo);
-      }
-      start = nl + 1;
-    }
+    // Most inputs have no `\r` at all: one scan of the chunk says so, and the
+    // loop then looks for `\n` only, as fast as before lone `\r` counted.
+    start = s.indexOf('\r', start) < 0 ? this.frameLF(s, start) : this.frameMixed(s, start);
     const rest = s.length - start;
-    // One more than the limit may still end in the \r of a CRLF.
-    if (rest > this.maxLineChars + 1) {
+    if (rest > this.maxLineChars) {
       this.lineNo++;
-      this.overflow = { head: s.slice(start, start + MAX_RAW_CHARS), lineNo: this.lineNo, length: rest, endsInCR: s.charCodeAt(s.length - 1) === 13 };
+      this.overflow = { head: s.slice(start, start + MAX_RAW_CHARS), lineNo: this.lineNo, length: rest };
     } else {
       this.pending = start === 0 ? s : s.slice(start);
     }
   }
 
+  /** The lines of a chunk without `\r`; returns where the unfinished tail starts. */
+  private frameLF(s: string, start: number): number {
+    for (;;) {
+      const nl = s.indexOf('\n', start);
+      if (nl < 0) return start;
+      this.handLine(s, start, nl);
+      start = nl + 1;
+    }
+  }
+
+  /** The lines of a chunk with `\n`, `\r\n` and lone `\r` endings in any mix. */
+  private frameMixed(s: string, start: number): number {
+    // Each index is searched again only once the scan has passed it, so the
+    // whole chunk is read at most twice however the endings alternate.
+    let lf = s.indexOf('\n', start);
+    let cr = s.indexOf('\r', start);
+    for (;;) {
+      if (lf >= 0 && lf < start) lf = s.indexOf('\n', start);
+      if (cr >= 0 && cr < start) cr = s.indexOf('\r', start);
+      const end = cr < 0 ? lf : lf < 0 || cr < lf ? cr : lf;
+      if (end < 0) return start;
+      this.handLine(s, start, end);
+      start = this.afterLineEnd(s, end);
+    }
+  }
+
   /**
-   * Flushes the last line (a file need not end with `\n`). After a read
-   * fault, `cutShort` marks that line as incomplete rather than parsing half
-   * a record as if it were whole.
+   * Where the next line starts after the line end at `end`: past a `\n`, a
+   * lone `\r`, or both characters of a `\r\n`. A `\r` that ends the chunk
+   * may be half a CRLF: the next chunk's first `\n` is then skipped.
+   */
+  private afterLineEnd(s: string, end: number): number {
+    if (s.charCodeAt(end) === CR) {
+      if (end + 1 === s.length) this.skipLF = true;
+      else if (s.charCodeAt(end + 1) === LF) return end + 2;
+    }
+    return end + 1;
+  }
+
+  /** One line, s[start, end), without its line end: a record, a reject, or a skipped blank line. */
+  private handLine(s: string, start: number, end: number): void {
+    this.lineNo++;
+    if (end - start > this.maxLineChars) {
+      this.handler.reject(tooLongMessage(end - start, this.maxLineChars), s.slice(start, Math.min(end, start + MAX_RAW_CHARS)), this.lineNo, end - start);
+    } else if (end > start && !isBlank(s, start, end)) {
+      this.handler.record(s.slice(start, end), this.lineNo);
+    }
+  }
+
+  /**
+   * Skips on through an over-long line: keeps up to MAX_RAW_CHARS of it for
+   * the report and counts the rest. Returns where the next line starts in s,
+   * or -1 when the whole of s belongs to the long line.
+   */
+  private continueOverflow(s: string, start: number): number {
+    const o = this.overflow!;
+    const end = lineEndIn(s, start);
+    const stop = end < 0 ? s.length : end;
+    // A limit under MAX_RAW_CHARS leaves room in the head for more of the line.
+    if (o.head.length < MAX_RAW_CHARS) o.head += s.slice(start, Math.min(stop, start + MAX_RAW_CHARS - o.head.length));
+    o.length += stop - start;
+    if (end < 0) return -1;
+    this.endOverflow();
+    return this.afterLineEnd(s, end);
+  }
+
+  /**
+   * Flushes the last line (a file need not end with a line end). After a
+   * read fault, `cutShort` marks that line as incomplete rather than parsing
+   * half a record as if it were whole.
    */
   end(cutShort = false): void {
     const tail = this.decoder.end();
@@ -116,12 +186,11 @@ export class LineFramer implements Framer {
       this.endOverflow();
       return;
     }
-    let s = this.pending;
+    const s = this.pending;
     this.pending = '';
     if (s.length === 0) return;
     this.lineNo++;
-    if (s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
-    if (s.length === 0 || isBlank(s, 0, s.length)) return;
+    if (isBlank(s, 0, s.length)) return;
     if (cutShort) this.handler.reject(INCOMPLETE_MESSAGE, s, this.lineNo);
     else this.handler.record(s, this.lineNo);
   }
@@ -129,16 +198,14 @@ export class LineFramer implements Framer {
   private endOverflow(): void {
     const o = this.overflow!;
     this.overflow = undefined;
-    // The \r of a CRLF is not part of the line, as for lines that fit.
-    const length = o.endsInCR ? o.length - 1 : o.length;
-    this.handler.reject(tooLongMessage(length, this.maxLineChars), o.head.slice(0, length), o.lineNo, length);
+    this.handler.reject(tooLongMessage(o.length, this.maxLineChars), o.head.slice(0, o.length), o.lineNo, o.length);
   }
 }
 
 function isBlank(s: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 13) return false;
+    if (c !== 32 && c !== 9) return false;
   }
   return true;
 }
