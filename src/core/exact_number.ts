@@ -24,6 +24,8 @@ import { MAX_JSON_DEPTH } from './limits.js';
  */
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
+const EXACT_NUMBER_BRAND = Symbol('ExactNumber');
+
 /** Thrown by ExactNumber#toJSON: JSON.stringify cannot write it (see there). */
 export class ExactNumberStringifyError extends Error {
   constructor() {
@@ -39,12 +41,16 @@ export class ExactNumberStringifyError extends Error {
  * grammar again: text from a JSON string can never become one, so nothing
  * in the input can reach the output unquoted.
  *
- * `text` is an own enumerable property so that comparisons by content
- * (lossless-json's duplicate-key check) see it; code that walks records must
- * treat an ExactNumber as a number, not as an object (see `isExactNumber`).
+ * Its properties are own and enumerable because lossless-json compares the
+ * values of duplicate keys by their enumerable keys (keeping the first when
+ * they compare equal, where JSON.parse keeps the last): `text` tells two
+ * numbers apart, and `brand` holds a symbol, which no parsed value is, so a
+ * parsed `{"text":"1e400"}` never equals the number 1e400. Code that walks
+ * records must treat an ExactNumber as a number, not as an object.
  */
 export class ExactNumber {
   readonly text: string;
+  readonly brand: symbol = EXACT_NUMBER_BRAND;
 
   /** @throws TypeError when `text` is not a JSON number. */
   constructor(text: string) {
