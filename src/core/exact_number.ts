@@ -15,8 +15,19 @@
 // overflow to ±Infinity, underflow to 0, digits a double cannot round-trip).
 // Every other number may be re-written in JSON.stringify's form, which is the
 // same value: `1.0` → `1`, `1E2` → `100`, `-0` → `0`, `1e21` → `1e+21`.
-import { parse as parseLossless } from 'lossless-json';
+import { createRequire } from 'node:module';
+import type * as LosslessJson from 'lossless-json';
 import { MAX_JSON_DEPTH } from './limits.js';
+
+/**
+ * lossless-json, loaded on first use (its CommonJS build, synchronously):
+ * most runs never meet such a number and need not pay for loading it.
+ */
+let losslessJson: typeof LosslessJson | undefined;
+function lossless(): typeof LosslessJson {
+  losslessJson ??= createRequire(import.meta.url)('lossless-json') as typeof LosslessJson;
+  return losslessJson;
+}
 
 /**
  * The grammar of a JSON number (RFC 8259 §6). No nested quantifiers that
@@ -211,7 +222,7 @@ export function parseJsonExact(text: string): unknown {
   // record gets, and a document it rejects never reaches the second parser.
   JSON.parse(text);
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new JsonTooDeepError();
-  return parseLossless(text, null, { parseNumber: parseNumberToken, onDuplicateKey: keepLastDuplicate });
+  return lossless().parse(text, null, { parseNumber: parseNumberToken, onDuplicateKey: keepLastDuplicate });
 }
 
 /**

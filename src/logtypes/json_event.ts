@@ -2,11 +2,14 @@
 // record, unwrapping an EventBridge envelope, required-field checks and
 // timestamp rewriting.
 //
-// Records are the objects JSON.parse made, mutated in place for the few
-// known keys that are rewritten: every other key, its order and its value
-// stay as AWS wrote them. JSON.parse creates `__proto__`, `constructor` and
-// the like as own data properties; nothing here copies keys from one object
-// into another, so input cannot reach any prototype.
+// Records are the objects JSON.parse made (or lossless-json, for a record
+// holding a number no double can hold: that number is an ExactNumber),
+// mutated in place for the few known keys that are rewritten: every other
+// key, its order and its value stay as AWS wrote them. Both parsers create
+// `__proto__`, `constructor` and the like as own data properties; nothing
+// here copies keys from one object into another (guardduty_names.ts, which
+// renames keys, defines them as own properties), so input cannot reach any
+// prototype.
 import { quoteValue } from '../core/errors.js';
 import { INDICATOR_FIELDS } from '../core/indicators.js';
 import { JsonTooDeepError, isExactNumber, nestsDeeperThan, parseJsonExact } from '../core/exact_number.js';
