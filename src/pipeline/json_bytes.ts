@@ -298,9 +298,13 @@ function writeWholeRecord(buf: Bytes, p: number, record: Record<string, unknown>
   return p;
 }
 
+/** Set by writeRecord when the record it wrote had a nested object (written whole). */
+let wroteWhole = false;
+
 /** The record and its newline at p; returns the end, or NO_ROOM. */
 function writeRecord(buf: Bytes, p: number, record: Record<string, unknown>): number {
   const start = p;
+  wroteWhole = false;
   if (p + 1 > buf.length) return NO_ROOM;
   buf[p++] = OPEN_BRACE;
   let first = true;
@@ -320,7 +324,10 @@ function writeRecord(buf: Bytes, p: number, record: Record<string, unknown>): nu
     p = writeKey(buf, p, key, slot);
     if (p < 0) return NO_ROOM;
     p = writeValue(buf, p, value);
-    if (p === NESTED_OBJECT) return writeWholeRecord(buf, start, record);
+    if (p === NESTED_OBJECT) {
+      wroteWhole = true;
+      return writeWholeRecord(buf, start, record);
+    }
     if (p < 0) return NO_ROOM;
   }
   if (p + 2 > buf.length) return NO_ROOM;
@@ -334,9 +341,20 @@ function writeRecord(buf: Bytes, p: number, record: Record<string, unknown>): nu
  * all: the buffer grows rather than splitting one, and a record whose
  * encoding throws (a value JSON.stringify cannot handle) leaves nothing.
  */
+/**
+ * After a record with a nested object, this many more are written whole
+ * straight away, before one goes field by field again to see whether the
+ * records are still nested: a stream of CloudTrail events or findings then
+ * skips the top-level fields written in vain before the first nested one,
+ * and flat records after them go back to the field-by-field path soon.
+ */
+const WHOLE_RECORD_RUN = 255;
+
 export class JsonLineBuffer {
   private buf: Bytes;
   private used = 0;
+  /** Records still to write whole before probing again (see WHOLE_RECORD_RUN). */
+  private wholeRun = 0;
 
   constructor(private readonly size: number) {
     this.buf = Buffer.allocUnsafe(size) as Bytes;
@@ -362,10 +380,14 @@ export class JsonLineBuffer {
 
   /** Appends JSON.stringify(record) + '\n', encoded. */
   appendRecord(record: object): void {
+    const whole = this.wholeRun > 0;
     for (;;) {
-      const end = writeRecord(this.buf, this.used, record as Record<string, unknown>);
+      const fields = record as Record<string, unknown>;
+      const end = whole ? writeWholeRecord(this.buf, this.used, fields) : writeRecord(this.buf, this.used, fields);
       if (end >= 0) {
         this.used = end;
+        if (whole) this.wholeRun--;
+        else if (wroteWhole) this.wholeRun = WHOLE_RECORD_RUN;
         return;
       }
       this.grow(this.buf.length);
