@@ -3,8 +3,11 @@
 // detected (runBothWays).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './helpers/cli.js';
+import { gunzipSync } from 'node:zlib';
+import { ROOT, runCli } from './helpers/cli.js';
 import { runBothWays, type CaseRun } from './helpers/fidelity.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden');
@@ -107,6 +110,24 @@ describe('fidelity: JSON content', { concurrency: 2 }, () => {
       ], run.label);
       // No PascalCase key is left anywhere in the record.
       assert.doesNotMatch(run.lines[0]!, /"[A-Z][A-Za-z0-9]*":/, run.label);
+    }
+  });
+
+  test('AWS.CloudTrail__big-integer-and-1e400: the digits survive --out-dir (plain and gzip) with --jobs 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awslogs-exact-outdir-'));
+    try {
+      const file = input('AWS.CloudTrail', 'big-integer-and-1e400');
+      for (const gzip of [false, true]) {
+        const out = join(dir, gzip ? 'gz' : 'plain');
+        const result = await runCli(['normalize', '--type', 'AWS.CloudTrail', '--jobs', '2', '--out-dir', out, ...(gzip ? ['--gzip'] : []), file]);
+        assert.equal(result.code, 0, result.stderr);
+        const written = join(out, gzip ? 'input.ndjson.gz' : 'input.ndjson');
+        const bytes = readFileSync(written);
+        const text = (gzip ? gunzipSync(bytes) : bytes).toString('utf8');
+        assert.ok(text.includes('"requestParameters":{"name":"example-trail","big":9007199254740993,"huge":1e400}'), text);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
