@@ -20,6 +20,7 @@
 //   and EC2's `tagSet: {items: [{key, value}]}` → `key:value`.
 // Every candidate is validated by the collector, so a loose key rule costs
 // nothing but a check.
+import { ExactNumber } from './exact_number.js';
 import type { IndicatorCollector } from './indicators.js';
 
 export interface WalkLimits {
@@ -31,9 +32,9 @@ export interface WalkLimits {
 
 export const DEFAULT_WALK_LIMITS: WalkLimits = { maxDepth: 32, maxValues: 20_000 };
 
-/** A JSON object (not null, not an array). */
+/** A JSON object (not null, not an array, not a number kept as its exact text). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ExactNumber);
 }
 
 const KIND_IP = 1;
@@ -159,7 +160,8 @@ export function walkIndicators(root: unknown, collector: IndicatorCollector, roo
       addString(value, kindOf(key), collector);
       continue;
     }
-    if (typeof value !== 'object' || value === null) continue;
+    // Numbers (an ExactNumber too: a number kept as its text) hold no indicator.
+    if (typeof value !== 'object' || value === null || value instanceof ExactNumber) continue;
     if (depth >= maxDepth) {
       truncated = true;
       continue;

@@ -19,7 +19,10 @@ import {
 } from './json_event.js';
 import type { Fields, LogTypeDescriptor, Parser, ParseSink } from './types.js';
 
-const REQUIRED = ['eventVersion', 'eventTime', 'eventID', 'eventType', 'awsRegion'];
+// The fields every eventVersion has had since 1.0. `eventID` appeared in
+// 1.01 and `eventType` in 1.02 (the record-contents page gives each field's
+// "Since" version): archived records without them are valid records.
+const REQUIRED = ['eventVersion', 'eventTime', 'awsRegion'];
 // Insight events describe an unusual rate of calls, not a call: the API they
 // are about is in insightDetails.
 // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-insights-fields.html
@@ -31,12 +34,17 @@ const BLOBS = ['requestParameters', 'responseElements', 'additionalEventData', '
 
 /**
  * A digest file (CloudTrail-Digest/…) lists the hashes of the log files of
- * an hour; it holds no events.
+ * an hour; it holds no events. It is recognised by its own shape: no
+ * `eventVersion` (every event has one), the hour it covers, and the digest's
+ * signature fields or its list of log files. An event that merely carries
+ * digest-like keys is an event.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-digest-file-structure.html
  */
 function isDigest(doc: Fields): boolean {
-  return Object.hasOwn(doc, 'digestPublicKeyFingerprint') ||
-    (Object.hasOwn(doc, 'digestStartTime') && Object.hasOwn(doc, 'digestEndTime'));
+  return !Object.hasOwn(doc, 'eventVersion') &&
+    Object.hasOwn(doc, 'digestStartTime') && Object.hasOwn(doc, 'digestEndTime') &&
+    (Object.hasOwn(doc, 'digestPublicKeyFingerprint') || Object.hasOwn(doc, 'digestSignatureAlgorithm') ||
+      Array.isArray(own(doc, 'logFiles')));
 }
 
 const DIGEST_NOTICE = 'CloudTrail digest files hold hashes of log files, not events: skipped';

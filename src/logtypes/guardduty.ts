@@ -1,7 +1,10 @@
 // AWS.GuardDuty — GuardDuty findings: one per line (the S3 export, `jq -c`),
 // EventBridge events (`detail-type: GuardDuty Finding`; the finding is
 // `detail`) and `aws guardduty get-findings` output (`{"Findings":[…]}`,
-// streamed by the JSON framer).
+// streamed by the JSON framer). The AWS CLI prints the API's PascalCase
+// member names (`AccountId`, `Service.DetectorId`); such a finding is
+// written with the S3 export's names (guardduty_names.ts), so one rule works
+// on both.
 // https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-format.html
 //
 // Every field is kept as GuardDuty wrote it; only the four timestamps of
@@ -13,6 +16,7 @@ import {
   STANDARD_FIELDS_NOTICE, dropStandardFields, eventBridgeDetail, isJsonObject, missingFields, missingMessage,
   normalizeTimeField, own, parseJsonObject,
 } from './json_event.js';
+import { toWireNames, upperFirst, usesMemberNames } from './guardduty_names.js';
 import type { Fields, LogTypeDescriptor, Parser, ParseSink } from './types.js';
 
 // As Panther required them (its guardduty.go `validate:"required"`).
@@ -27,12 +31,14 @@ class GuardDutyParser implements Parser {
   parse(text: string, sink: ParseSink): void {
     const doc = parseJsonObject(text, sink, 'a GuardDuty finding');
     if (doc === undefined) return;
-    const finding = eventBridgeDetail(doc) ?? doc;
+    let finding = eventBridgeDetail(doc) ?? doc;
+    const memberNames = usesMemberNames(finding, REQUIRED);
+    if (memberNames) finding = toWireNames(finding);
 
     const missing = missingFields(finding, REQUIRED);
     const service = own(finding, 'service');
     if (isJsonObject(service)) missing.push(...missingFields(service, REQUIRED_IN_SERVICE, 'service.'));
-    if (missing.length > 0) return sink.error(missingMessage(missing));
+    if (missing.length > 0) return sink.error(missingMessage(missing) + (memberNames ? memberNamesNote(missing) : ''));
 
     const bad = normalizeTimeField(finding, 'createdAt', 'createdAt') ?? normalizeTimeField(finding, 'updatedAt', 'updatedAt');
     if (bad !== undefined) return sink.error(bad);
@@ -49,6 +55,11 @@ class GuardDutyParser implements Parser {
     }
     sink.event(finding);
   }
+}
+
+/** For a get-findings finding: the missing fields under the names it was written with. */
+function memberNamesNote(missing: readonly string[]): string {
+  return ` (get-findings output: ${missing.map((path) => path.split('.').map(upperFirst).join('.')).join(', ')})`;
 }
 
 // The resource (instance details, access keys, buckets, clusters…) and the

@@ -2,13 +2,17 @@
 // record, unwrapping an EventBridge envelope, required-field checks and
 // timestamp rewriting.
 //
-// Records are the objects JSON.parse made, mutated in place for the few
-// known keys that are rewritten: every other key, its order and its value
-// stay as AWS wrote them. JSON.parse creates `__proto__`, `constructor` and
-// the like as own data properties; nothing here copies keys from one object
-// into another, so input cannot reach any prototype.
+// Records are the objects JSON.parse made (or lossless-json, for a record
+// holding a number no double can hold: that number is an ExactNumber),
+// mutated in place for the few known keys that are rewritten: every other
+// key, its order and its value stay as AWS wrote them. Both parsers create
+// `__proto__`, `constructor` and the like as own data properties; nothing
+// here copies keys from one object into another (guardduty_names.ts, which
+// renames keys, defines them as own properties), so input cannot reach any
+// prototype.
 import { quoteValue } from '../core/errors.js';
 import { INDICATOR_FIELDS } from '../core/indicators.js';
+import { JsonTooDeepError, isExactNumber, nestsDeeperThan, parseJsonExact } from '../core/exact_number.js';
 import { isJsonObject } from '../core/jsonwalk.js';
 import { normalizeRFC3339 } from '../core/timestamp.js';
 import type { Fields, ParseSink } from './types.js';
@@ -19,6 +23,7 @@ export { isJsonObject };
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
+  if (isExactNumber(value)) return `the number ${value.text}`;
   switch (typeof value) {
     case 'string': return `the string ${quoteValue(value)}`;
     case 'number':
@@ -28,17 +33,25 @@ export function describeValue(value: unknown): string {
   }
 }
 
-/** Parses one record; on failure reports it and returns undefined. */
+/**
+ * Parses one record; on failure reports it and returns undefined. Numbers
+ * whose value a double cannot hold come back as ExactNumbers (see
+ * core/exact_number.ts); every other value is what JSON.parse gives.
+ */
 export function parseJsonObject(text: string, sink: ParseSink, what: string, field?: string): Fields | undefined {
+  const where = field === undefined ? '' : `field ${field}: `;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonExact(text);
   } catch (err) {
-    sink.error(`${field === undefined ? '' : `field ${field}: `}invalid JSON: ${(err as Error).message}`);
+    if (err instanceof JsonTooDeepError) sink.error(`${where}${err.message}`);
+    else sink.error(`${where}invalid JSON: ${(err as Error).message}`);
     return undefined;
   }
   if (!isJsonObject(value)) {
-    sink.error(`${field === undefined ? '' : `field ${field}: `}expected a JSON object (${what}), found ${describeValue(value)}`);
+    // A number is described by its text: JSON.parse may have rounded it.
+    const found = typeof value === 'number' ? `the number ${text.trim().slice(0, 40)}` : describeValue(value);
+    sink.error(`${where}expected a JSON object (${what}), found ${found}`);
     return undefined;
   }
   return value;
@@ -49,31 +62,8 @@ export function parseJsonObject(text: string, sink: ParseSink, what: string, fie
  * every record it frames; this is for JSON inside a string (lookup-events'
  * `CloudTrailEvent`), which JSON.parse takes at any depth but JSON.stringify
  * cannot write back (it recurses: a stack overflow at a few thousand levels).
- * Text with at most `max` brackets cannot be too deep, and indexOf counts
- * them cheaply; only text with more is scanned.
  */
-export function nestsDeeperThan(text: string, max: number): boolean {
-  let openers = 0;
-  for (let i = text.indexOf('{'); i >= 0 && openers <= max; i = text.indexOf('{', i + 1)) openers++;
-  for (let i = text.indexOf('['); i >= 0 && openers <= max; i = text.indexOf('[', i + 1)) openers++;
-  if (openers <= max) return false;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) {
-      inString = true;
-    } else if (c === 123 || c === 91) {
-      if (++depth > max) return true;
-    } else if (c === 125 || c === 93) {
-      depth--;
-    }
-  }
-  return false;
-}
+export { nestsDeeperThan };
 
 /** The `detail` of an EventBridge event (`detail-type` + `detail`), or undefined. */
 export function eventBridgeDetail(doc: Fields): Fields | undefined {

@@ -5,7 +5,16 @@
 // 1.8 µs for a VPC record, and no 600-byte string per record for the GC).
 // The output is byte-for-byte JSON.stringify's (test/json_bytes.test.ts checks
 // this against arbitrary values): anything unusual, such as a string that
-// needs escaping or a nested object, is handed to JSON.stringify itself.
+// needs escaping or a nested array, is handed to JSON.stringify itself, and a
+// record with a nested object (CloudTrail, GuardDuty) is written whole by
+// one JSON.stringify call, which is faster for those than field by field.
+//
+// One exception: a number kept as its exact text (an ExactNumber, for values
+// a double cannot hold) is written as that text, where JSON.stringify would
+// write a rounded double or `null`. JSON.stringify cannot write raw text on
+// Node 20, so an ExactNumber makes it throw, and only then is the value
+// written by stringifyExact below: records without one never pay for it.
+import { ExactNumber, ExactNumberStringifyError } from '../core/exact_number.js';
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -111,9 +120,101 @@ function writeNumber(buf: Bytes, p: number, n: number): number {
  * array JSON.stringify writes null for them.
  */
 function writeStringified(buf: Bytes, p: number, value: unknown): number {
-  const text = JSON.stringify(value) ?? 'null';
+  const text = stringifyOrExact(value);
   if (p + text.length * 3 > buf.length) return NO_ROOM;
   return p + buf.utf8Write(text, p);
+}
+
+/** JSON.stringify(value), or stringifyExact's text when the value holds an ExactNumber. */
+function stringifyOrExact(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (err) {
+    if (!(err instanceof ExactNumberStringifyError)) throw err;
+    return stringifyExact(value);
+  }
+}
+
+/** An object or array being written by stringifyExact, and how far it got. */
+interface OpenContainer {
+  readonly items: unknown[] | undefined;
+  readonly object: Record<string, unknown> | undefined;
+  readonly keys: string[];
+  next: number;
+  /** Whether a member has been written (so the next one needs a comma). */
+  written: boolean;
+}
+
+/**
+ * The text of a scalar (or of a value this writer leaves to JSON.stringify),
+ * or undefined for an object or array, which the caller opens.
+ */
+function scalarText(value: unknown): string | undefined {
+  if (value instanceof ExactNumber) return value.text;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return undefined;
+  // Parsed JSON has plain objects only; anything else (a Date) is JSON.stringify's.
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return JSON.stringify(value) ?? 'null';
+  return undefined;
+}
+
+function open(value: object, parts: string[]): OpenContainer {
+  if (Array.isArray(value)) {
+    parts.push('[');
+    return { items: value as unknown[], object: undefined, keys: [], next: 0, written: false };
+  }
+  parts.push('{');
+  const object = value as Record<string, unknown>;
+  return { items: undefined, object, keys: Object.keys(object), next: 0, written: false };
+}
+
+/** The next value of the container to write (its key and comma written), or `done`. */
+function nextMember(top: OpenContainer, parts: string[]): { value: unknown } | undefined {
+  if (top.items !== undefined) {
+    if (top.next >= top.items.length) return undefined;
+    if (top.written) parts.push(',');
+    top.written = true;
+    return { value: top.items[top.next++] };
+  }
+  const object = top.object!;
+  while (top.next < top.keys.length) {
+    const key = top.keys[top.next++]!;
+    const value = object[key];
+    // JSON.stringify leaves these members out of an object.
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
+    parts.push(top.written ? ',' : '', JSON.stringify(key), ':');
+    top.written = true;
+    return { value };
+  }
+  return undefined;
+}
+
+/**
+ * JSON.stringify(value) for parsed JSON that holds ExactNumbers: the same
+ * text, except that each ExactNumber is written as its exact text. Uses an
+ * explicit stack, so no input depth can overflow the call stack.
+ * @throws TypeError for a BigInt, as JSON.stringify does.
+ */
+export function stringifyExact(value: unknown): string {
+  const parts: string[] = [];
+  const stack: OpenContainer[] = [];
+  let pending: { value: unknown } | undefined = { value };
+  for (;;) {
+    if (pending !== undefined) {
+      const text = scalarText(pending.value);
+      if (text !== undefined) parts.push(text);
+      else stack.push(open(pending.value as object, parts));
+    }
+    const top = stack[stack.length - 1];
+    if (top === undefined) break;
+    pending = nextMember(top, parts);
+    if (pending === undefined) {
+      parts.push(top.items !== undefined ? ']' : '}');
+      stack.pop();
+    }
+  }
+  return parts.join('');
 }
 
 function writeArray(buf: Bytes, p: number, items: unknown[]): number {
@@ -133,6 +234,12 @@ function writeArray(buf: Bytes, p: number, items: unknown[]): number {
   return p;
 }
 
+/**
+ * What writeValue returns for a nested object: the record is better written
+ * whole by JSON.stringify (see writeRecord).
+ */
+const NESTED_OBJECT = -2;
+
 function writeValue(buf: Bytes, p: number, value: unknown): number {
   switch (typeof value) {
     case 'string': return writeString(buf, p, value);
@@ -140,6 +247,7 @@ function writeValue(buf: Bytes, p: number, value: unknown): number {
     case 'boolean': return p + 5 > buf.length ? NO_ROOM : p + buf.latin1Write(value ? 'true' : 'false', p);
     default:
       if (Array.isArray(value)) return writeArray(buf, p, value);
+      if (value !== null) return NESTED_OBJECT;
       return writeStringified(buf, p, value);
   }
 }
@@ -177,8 +285,26 @@ function writeKey(buf: Bytes, p: number, key: string, slot: number): number {
   return p;
 }
 
+/**
+ * A record with nested objects (CloudTrail, GuardDuty) at p, by one
+ * JSON.stringify call: measured 7–9 % faster for them than field by field,
+ * whose gain is in the flat records of the text formats.
+ */
+function writeWholeRecord(buf: Bytes, p: number, record: Record<string, unknown>): number {
+  const text = stringifyOrExact(record);
+  if (p + text.length * 3 + 1 > buf.length) return NO_ROOM;
+  p += buf.utf8Write(text, p);
+  buf[p++] = NEWLINE;
+  return p;
+}
+
+/** Set by writeRecord when the record it wrote had a nested object (written whole). */
+let wroteWhole = false;
+
 /** The record and its newline at p; returns the end, or NO_ROOM. */
 function writeRecord(buf: Bytes, p: number, record: Record<string, unknown>): number {
+  const start = p;
+  wroteWhole = false;
   if (p + 1 > buf.length) return NO_ROOM;
   buf[p++] = OPEN_BRACE;
   let first = true;
@@ -198,6 +324,10 @@ function writeRecord(buf: Bytes, p: number, record: Record<string, unknown>): nu
     p = writeKey(buf, p, key, slot);
     if (p < 0) return NO_ROOM;
     p = writeValue(buf, p, value);
+    if (p === NESTED_OBJECT) {
+      wroteWhole = true;
+      return writeWholeRecord(buf, start, record);
+    }
     if (p < 0) return NO_ROOM;
   }
   if (p + 2 > buf.length) return NO_ROOM;
@@ -211,9 +341,20 @@ function writeRecord(buf: Bytes, p: number, record: Record<string, unknown>): nu
  * all: the buffer grows rather than splitting one, and a record whose
  * encoding throws (a value JSON.stringify cannot handle) leaves nothing.
  */
+/**
+ * After a record with a nested object, this many more are written whole
+ * straight away, before one goes field by field again to see whether the
+ * records are still nested: a stream of CloudTrail events or findings then
+ * skips the top-level fields written in vain before the first nested one,
+ * and flat records after them go back to the field-by-field path soon.
+ */
+const WHOLE_RECORD_RUN = 255;
+
 export class JsonLineBuffer {
   private buf: Bytes;
   private used = 0;
+  /** Records still to write whole before probing again (see WHOLE_RECORD_RUN). */
+  private wholeRun = 0;
 
   constructor(private readonly size: number) {
     this.buf = Buffer.allocUnsafe(size) as Bytes;
@@ -239,10 +380,14 @@ export class JsonLineBuffer {
 
   /** Appends JSON.stringify(record) + '\n', encoded. */
   appendRecord(record: object): void {
+    const whole = this.wholeRun > 0;
     for (;;) {
-      const end = writeRecord(this.buf, this.used, record as Record<string, unknown>);
+      const fields = record as Record<string, unknown>;
+      const end = whole ? writeWholeRecord(this.buf, this.used, fields) : writeRecord(this.buf, this.used, fields);
       if (end >= 0) {
         this.used = end;
+        if (whole) this.wholeRun--;
+        else if (wroteWhole) this.wholeRun = WHOLE_RECORD_RUN;
         return;
       }
       this.grow(this.buf.length);

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, ValidateFunction } from 'ajv';
+import { ExactNumber } from '../core/exact_number.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** schemas/ at the package root (this file runs from dist/src/pipeline/). */
@@ -52,6 +53,29 @@ export function validatorFor(logType: string): RecordValidator {
     if (e === undefined) return 'schema validation failed';
     const where = e.instancePath === '' ? 'record' : `field ${e.instancePath.slice(1).replaceAll('/', '.')}`;
     const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : '';
-    return `schema: ${where} ${e.message ?? 'is invalid'}${extra}`;
+    return `schema: ${where} ${e.message ?? 'is invalid'}${extra}${exactNumberNote(record, e.instancePath)}`;
   };
+}
+
+/**
+ * A typed field (GuardDuty `severity`, `service.count`) that holds a number
+ * no double can hold fails validation (an ExactNumber is not a JS number):
+ * it is reported rather than written with a value the schema's type cannot
+ * promise. Say what was found, since "must be number" alone would puzzle.
+ */
+function exactNumberNote(record: unknown, instancePath: string): string {
+  const found = valueAt(record, instancePath);
+  return found instanceof ExactNumber ? ` (found ${found.text}, a number no double can hold exactly)` : '';
+}
+
+/** The value at a JSON Pointer (RFC 6901) such as ajv's instancePath, or undefined. */
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  if (pointer === '') return value;
+  for (const token of pointer.slice(1).split('/')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const key = token.replaceAll('~1', '/').replaceAll('~0', '~');
+    value = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
 }

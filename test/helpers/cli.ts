@@ -51,19 +51,35 @@ const NINE_DIGIT_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/;
 
 /**
  * Masks the two values that change from run to run, after checking their
- * form, so the rest of a line can be compared byte for byte.
+ * form, so the rest of a line can be compared byte for byte. The line is
+ * masked as text, not re-serialized: a number kept as its exact text
+ * (9007199254740993, 1e400) must reach the comparison as written, which
+ * JSON.parse then JSON.stringify would not do.
  */
 export function maskLine(line: string): string {
   const record = JSON.parse(line) as Record<string, unknown>;
+  let masked = line;
   if ('p_row_id' in record) {
     if (typeof record.p_row_id !== 'string' || !ROW_ID.test(record.p_row_id)) throw new Error(`bad p_row_id in ${line}`);
-    record.p_row_id = '<row-id>';
+    masked = maskMember(masked, 'p_row_id', record.p_row_id, '<row-id>');
   }
   if ('p_parse_time' in record) {
     if (typeof record.p_parse_time !== 'string' || !NINE_DIGIT_UTC.test(record.p_parse_time)) throw new Error(`bad p_parse_time in ${line}`);
-    record.p_parse_time = '<parse-time>';
+    masked = maskMember(masked, 'p_parse_time', record.p_parse_time, '<parse-time>');
   }
-  return JSON.stringify(record);
+  return masked;
+}
+
+/**
+ * Replaces the top-level member `"key":"value"` with `"key":"mask"`. The p_
+ * fields come after the event's own fields, so the last occurrence is the
+ * top-level one.
+ */
+function maskMember(line: string, key: string, value: string, mask: string): string {
+  const member = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  const at = line.lastIndexOf(member);
+  if (at < 0) throw new Error(`${key} not found as written in ${line}`);
+  return line.slice(0, at) + `${JSON.stringify(key)}:${JSON.stringify(mask)}` + line.slice(at + member.length);
 }
 
 export function maskOutput(ndjson: string): string[] {
