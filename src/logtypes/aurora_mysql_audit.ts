@@ -18,7 +18,7 @@
 import { parseInteger } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
 import type { IndicatorCollector } from '../core/indicators.js';
-import { endpointHost, isDigits } from '../core/shapes.js';
+import { endpointHost, isDigits, isUpperSnakeName } from '../core/shapes.js';
 import { formatUnixMicros, normalizeCompactDateTime } from '../core/timestamp.js';
 import type { LogTypeDescriptor, Parser, ParseSink, Fields } from './types.js';
 
@@ -144,17 +144,7 @@ export class AuditLineSplitter {
 }
 
 /** `QUERY`, `FAILED_CONNECT`, `QUERY_DDL`: an upper-case letter, then upper-case letters, digits or `_`. */
-export function isOperationWord(s: string): boolean {
-  const len = s.length;
-  if (len === 0) return false;
-  const c0 = s.charCodeAt(0);
-  if (c0 < 65 || c0 > 90) return false;
-  for (let i = 1; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
-  }
-  return true;
-}
+export const isOperationWord = isUpperSnakeName;
 
 /** Aurora: epoch microseconds. RDS for MySQL: `20240323 13:36:07`. */
 export function normalizeAuditTime(value: string): string | undefined {
