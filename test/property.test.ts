@@ -12,44 +12,21 @@ import fc from 'fast-check';
 import type { ErrorReport } from '../src/core/errors.js';
 import { StandardFields } from '../src/core/standard.js';
 import { LOG_TYPES, findLogType } from '../src/logtypes/index.js';
-import type { Fields, LogTypeDescriptor, ParseSink } from '../src/logtypes/types.js';
+import type { LogTypeDescriptor, ParseSink } from '../src/logtypes/types.js';
 import { detectFromSample } from '../src/pipeline/detect.js';
-import { JsonLineBuffer } from '../src/pipeline/json_bytes.js';
 import type { RecordHandler } from '../src/pipeline/lines.js';
-import { RecordProcessor, createFramer, type ErrorSink, type OutputSink } from '../src/pipeline/normalize.js';
+import { RecordProcessor, createFramer } from '../src/pipeline/normalize.js';
 import type { Counts } from '../src/pipeline/report.js';
 import {
   VALID_RECORDS, jsonMutation, lineBreakingMutation, mutate, mutateJson, mutation, separatorFor, type JsonMutation, type Mutation, type ValidRecord,
 } from './helpers/arbitraries.js';
 import { JSON_TYPES, TYPES, type TypeName } from './helpers/hostile.js';
-
-const NUM_RUNS = Number(process.env.NUM_RUNS ?? '') || undefined;
-const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : undefined;
-
-function params<T>(defaultRuns: number): fc.Parameters<T> {
-  return { numRuns: NUM_RUNS ?? defaultRuns, includeErrorInReport: true, ...(SEED !== undefined ? { seed: SEED } : {}) };
-}
+import { Capture, params } from './helpers/property.js';
 
 const VPC_HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 const MAX_LINE_CHARS = 1 << 20;
 const standard = new StandardFields();
 const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
-
-/** Where the processor's lines, reports and notices go. */
-class Capture implements OutputSink, ErrorSink {
-  readonly lines: string[] = [];
-  readonly reports: ErrorReport[] = [];
-  /** Encoded as the CLI encodes it, so the properties cover the byte encoder too. */
-  writeRecord(record: Fields): void {
-    const encoder = new JsonLineBuffer(64);
-    encoder.appendRecord(record);
-    this.lines.push(encoder.take().toString('utf8'));
-  }
-  error(report: ErrorReport): void {
-    this.reports.push(report);
-  }
-  notice(): void {}
-}
 
 function descriptor(type: TypeName): LogTypeDescriptor {
   return findLogType(type)!;

@@ -17,36 +17,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { ErrorReport } from '../src/core/errors.js';
 import { StandardFields } from '../src/core/standard.js';
 import { findLogType } from '../src/logtypes/index.js';
-import type { Fields, LogTypeDescriptor } from '../src/logtypes/types.js';
-import { JsonLineBuffer } from '../src/pipeline/json_bytes.js';
-import { RecordProcessor, type ErrorSink, type OutputSink } from '../src/pipeline/normalize.js';
-
-const NUM_RUNS = Number(process.env.NUM_RUNS ?? '') || undefined;
-const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : undefined;
-
-function params<T>(defaultRuns: number): fc.Parameters<T> {
-  return { numRuns: NUM_RUNS ?? defaultRuns, includeErrorInReport: true, ...(SEED !== undefined ? { seed: SEED } : {}) };
-}
+import type { LogTypeDescriptor } from '../src/logtypes/types.js';
+import { RecordProcessor } from '../src/pipeline/normalize.js';
+import { Capture, params } from './helpers/property.js';
 
 const standard = new StandardFields();
-
-/** Where the processor's lines and reports go, encoded as the CLI encodes them. */
-class Capture implements OutputSink, ErrorSink {
-  readonly records: Record<string, unknown>[] = [];
-  readonly reports: ErrorReport[] = [];
-  writeRecord(record: Fields): void {
-    const encoder = new JsonLineBuffer(64);
-    encoder.appendRecord(record);
-    this.records.push(JSON.parse(encoder.take().toString('utf8')) as Record<string, unknown>);
-  }
-  error(report: ErrorReport): void {
-    this.reports.push(report);
-  }
-  notice(): void {}
-}
 
 /** What one line gave: its record, or the error message. */
 function run(type: LogTypeDescriptor, line: string): { record?: Record<string, unknown>; error?: string } {

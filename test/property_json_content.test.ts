@@ -29,13 +29,7 @@ import type { Fields } from '../src/logtypes/types.js';
 import { JsonLineBuffer, stringifyExact } from '../src/pipeline/json_bytes.js';
 import { RecordProcessor, createFramer, type ErrorSink, type OutputSink } from '../src/pipeline/normalize.js';
 import { runCli } from './helpers/cli.js';
-
-const NUM_RUNS = Number(process.env.NUM_RUNS ?? '') || undefined;
-const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : undefined;
-
-function params<T>(defaultRuns: number, maxRuns = Infinity): fc.Parameters<T> {
-  return { numRuns: Math.min(NUM_RUNS ?? defaultRuns, maxRuns), includeErrorInReport: true, ...(SEED !== undefined ? { seed: SEED } : {}) };
-}
+import { SEED, params } from './helpers/property.js';
 
 // ---- Generated JSON text: numbers of every shape, in every position ----
 

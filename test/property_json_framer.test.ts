@@ -41,13 +41,7 @@ import { findLogType } from '../src/logtypes/index.js';
 import type { Fields } from '../src/logtypes/types.js';
 import { JsonFramer } from '../src/pipeline/json.js';
 import { RecordProcessor, type ErrorSink, type OutputSink } from '../src/pipeline/normalize.js';
-
-const NUM_RUNS = Number(process.env.NUM_RUNS ?? '') || undefined;
-const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : undefined;
-
-function params<T>(defaultRuns: number): fc.Parameters<T> {
-  return { numRuns: NUM_RUNS ?? defaultRuns, includeErrorInReport: true, ...(SEED !== undefined ? { seed: SEED } : {}) };
-}
+import { params } from './helpers/property.js';
 
 // ---- documents as trees, printed the way JSON printers do ------------------
 

@@ -14,13 +14,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { findLogType } from '../src/logtypes/index.js';
 import type { Fields, ParseSink } from '../src/logtypes/types.js';
-
-const NUM_RUNS = Number(process.env.NUM_RUNS ?? '') || undefined;
-const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : undefined;
-
-function params<T>(defaultRuns: number): fc.Parameters<T> {
-  return { numRuns: NUM_RUNS ?? defaultRuns, includeErrorInReport: true, ...(SEED !== undefined ? { seed: SEED } : {}) };
-}
+import { params } from './helpers/property.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
