@@ -7,8 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants, gzipSync, inflateRawSync } from 'node:zlib';
-import { GzipDataError, TAIL_PROBE_BYTES, checkTrailer, gunzip } from '../src/pipeline/gunzip.js';
-import { chunksOf, decode, gzipMember, vpcText, withBadCrc, withBadLength, type Decoded } from './helpers/gzip.js';
+import { GzipDataError, TAIL_PROBE_BYTES, TEXT_WINDOW_BYTES, checkTrailer, gunzip } from '../src/pipeline/gunzip.js';
+import {
+  chunksOf, decode, gzipMember, gzipMemberInSegments, seededBytes, vpcText, withBadCrc, withBadLength, withInvalidBlockType, type Decoded,
+} from './helpers/gzip.js';
 
 const WAYS = ['file', 'stdin'] as const;
 const CHUNK_SIZES = [1, 7, 4096, 1 << 20];
@@ -21,19 +23,6 @@ async function everyWay(data: Buffer, check: (d: Decoded, how: string) => void):
       check(await decode(data, size, as), `${as}, ${size}-byte reads`);
     }
   }
-}
-
-/** A seeded byte generator (xorshift), for garbage that is the same on every run. */
-function seededBytes(seed: number, n: number): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 const TEXT_A = vpcText(8);
@@ -183,12 +172,24 @@ test('plain text after the gzip data is read as text, after a line end when the 
   }
 });
 
-test('damage after a plain-text tail is never looked for: the tail is text to its end', async () => {
-  const data = Buffer.concat([MEMBER_A, Buffer.from(TEXT_B), MEMBER_C]);
-  const d = await decode(data, 4096, 'stdin');
-  assert.equal(d.error, undefined);
-  assert.ok(d.output.subarray(0, TEXT_A.length + TEXT_B.length).equals(Buffer.from(TEXT_A + TEXT_B)));
-  assert.ok(d.output.subarray(TEXT_A.length + TEXT_B.length).equals(MEMBER_C), 'bytes after text are text (the framer reports them)');
+test('a text tail is text to its end: gzip bytes after it are not looked for (the framer reports them)', async () => {
+  const text = vpcText(20, 8); // longer than the text window
+  const data = Buffer.concat([MEMBER_A, Buffer.from(text), MEMBER_C]);
+  for (const as of WAYS) {
+    const d = await decode(data, 4096, as);
+    assert.equal(d.error, undefined);
+    assert.ok(d.output.equals(Buffer.concat([Buffer.from(TEXT_A + text), MEMBER_C])), as);
+  }
+});
+
+test('a tail whose first kilobyte is not all text is garbage, even when a short text line starts it', async () => {
+  assert.equal(TEXT_WINDOW_BYTES, 1024);
+  const tail = Buffer.concat([Buffer.from('short line\n'), MEMBER_C]);
+  for (const as of WAYS) {
+    const d = await decode(Buffer.concat([MEMBER_A, tail]), 4096, as);
+    assert.equal(d.output.toString(), TEXT_A, as);
+    assert.deepEqual(d.notices, [`trailing garbage ignored: ${tail.length} bytes after the end of the gzip data at compressed byte ${MEMBER_A.length}`], as);
+  }
 });
 
 test('a file cut at every byte: the output is a prefix of the text; a fault unless the cut is at a member boundary or in a next header', async () => {
@@ -273,6 +274,17 @@ function storedBlocks(deflate: Buffer): Array<{ at: number; before: number }> {
   }
   return blocks;
 }
+
+test('a broken block header in the third segment of a member: the two segments before it are handed on whole', async () => {
+  const texts = [vpcText(40), vpcText(40, 40), vpcText(40, 80)];
+  const { member, segmentStarts } = gzipMemberInSegments(texts);
+  assert.equal((await decode(member, 4096, 'file')).output.toString(), texts.join(''), 'the segments make one valid member');
+  const data = Buffer.concat([MEMBER_A, withInvalidBlockType(member, segmentStarts[2]!), MEMBER_B]);
+  await everyWay(data, (d, how) => {
+    assert.equal(d.output.toString(), TEXT_A + texts[0]! + texts[1]!, how);
+    assert.equal(d.error?.message, `corrupt gzip data (invalid block type) at or before compressed byte ${MEMBER_A.length + segmentStarts[2]!}`, how);
+  });
+});
 
 test('stdin: a member past the in-memory replay limit with corrupt deflate data says that output may be missing', async () => {
   // Stored blocks (level 0) of random bytes; the length check of the block 9 MiB in is broken.

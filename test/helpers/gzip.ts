@@ -2,7 +2,7 @@
 // with any header fields, damaged trailers, tails, and a runner that feeds
 // bytes to gunzip() in chunks of a chosen size, as a file (re-readable) or
 // as stdin. Documentation values only (192.0.2.x, 198.51.100.x, 123456789012).
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { GzipDataError, gunzip } from '../../src/pipeline/gunzip.js';
 
 /** A default-format VPC line whose `packets` is i + 1 (so order and loss show) and srcAddr 192.0.2.(i % 254 + 1). */
@@ -62,6 +62,49 @@ export function gzipMember(data: string | Buffer, options: MemberOptions = {}): 
   trailer.writeUInt32LE(crc32(body) >>> 0, 0);
   trailer.writeUInt32LE(body.length % 2 ** 32, 4);
   return Buffer.concat([header, deflateRawSync(body, { level: options.level ?? 6 }), trailer]);
+}
+
+/**
+ * A member whose deflate data is several segments, each compressed on its
+ * own and all but the last ended by a full flush (a valid deflate stream:
+ * RFC 1951 blocks need no history from before a full flush). Breaking the
+ * block header that starts a segment leaves the segments before it whole.
+ * `segmentStarts` are offsets in the member.
+ */
+export function gzipMemberInSegments(texts: readonly string[]): { member: Buffer; segmentStarts: number[] } {
+  const header = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0x03]);
+  const segments = texts.map((t, i) => deflateRawSync(t, i < texts.length - 1 ? { finishFlush: constants.Z_FULL_FLUSH } : {}));
+  const segmentStarts: number[] = [];
+  let at = header.length;
+  for (const s of segments) {
+    segmentStarts.push(at);
+    at += s.length;
+  }
+  const body = Buffer.from(texts.join(''));
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32(body) >>> 0, 0);
+  trailer.writeUInt32LE(body.length % 2 ** 32, 4);
+  return { member: Buffer.concat([header, ...segments, trailer]), segmentStarts };
+}
+
+/** `member` with the block type of the deflate block at `at` set to 3, which RFC 1951 reserves (zlib: "invalid block type"). */
+export function withInvalidBlockType(member: Buffer, at: number): Buffer {
+  const b = Buffer.from(member);
+  b[at] = b[at]! | 0x06;
+  return b;
+}
+
+/** A seeded byte generator (xorshift): garbage that is the same on every run. */
+export function seededBytes(seed: number, n: number): Buffer {
+  const out = Buffer.alloc(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
 }
 
 /** The member with the first byte of its stored CRC-32 inverted. */
