@@ -11,6 +11,7 @@
 // follows the last member is trailing garbage (a notice) or plain text (read
 // as text): see readTail. Clean files keep Node's gunzip (see gunzip()).
 // https://www.rfc-editor.org/rfc/rfc1952 (gzip file format)
+import { isUtf8 } from 'node:buffer';
 import { constants, crc32, createGunzip, createInflateRaw, inflateRawSync, type Gunzip, type InflateRaw } from 'node:zlib';
 
 /** Output buffer of the streaming inflater: 1 MiB was measured faster than 64 KiB. */
@@ -25,8 +26,10 @@ const SYNC_OUT_CHUNK = 64 * 1024;
 const BATCH_BYTES = 1 << 20;
 /** On stdin (which cannot be read again), compressed bytes of the current member kept for a replay. */
 const KEEP_LIMIT = 8 << 20;
-/** How much of what follows the last member is looked at to tell text from garbage. */
+/** How much of what follows the last member is looked at for a line end, to tell text from garbage. */
 export const TAIL_PROBE_BYTES = 64 * 1024;
+/** How much of it must be text (looksLikeText). */
+export const TEXT_WINDOW_BYTES = 1024;
 /** Recovery after a deflate error inflates the failing stretch this many bytes at a time, then one. */
 const RECOVERY_STEP = 1024;
 
@@ -520,25 +523,29 @@ function isLineEnd(c: number | undefined): boolean {
   return c === 0x0a || c === 0x0d;
 }
 
-/** Index of the first LF or CR in b at or after `from`, or -1. */
-function lineEndFrom(b: Buffer, from: number): number {
-  const lf = b.indexOf(0x0a, from);
-  const cr = b.indexOf(0x0d, from);
-  return lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+function hasLineEnd(b: Buffer): boolean {
+  return b.indexOf(0x0a) >= 0 || b.indexOf(0x0d) >= 0;
 }
 
 /**
  * Whether a tail that starts with `probe` (its first TAIL_PROBE_BYTES, or
- * all of it when `whole`) is text: its first line that is not empty holds
- * no control bytes and ends within the probe, or runs past it.
+ * all of it when `whole`) is text: its first TEXT_WINDOW_BYTES are UTF-8 (a
+ * character cut at their end aside) without control bytes other than tab,
+ * LF and CR, and a line end comes within the probe or the text runs past
+ * it. Random bytes fail the first test almost surely; log text passes it.
  */
 function looksLikeText(probe: Buffer, whole: boolean): boolean {
-  let start = 0;
-  while (start < probe.length && isLineEnd(probe[start])) start++;
-  if (start === probe.length) return probe.length > 0; // line ends only
-  const end = lineEndFrom(probe, start);
-  if (hasControlBytes(probe.subarray(start, end < 0 ? probe.length : end))) return false;
-  return end >= 0 || !whole;
+  const window = probe.subarray(0, TEXT_WINDOW_BYTES);
+  if (window.length === 0 || hasControlBytes(window)) return false;
+  const cutShort = window.length < probe.length;
+  if (!isUtf8(window) && !(cutShort && endsInCutCharacter(window))) return false;
+  return !whole || hasLineEnd(probe);
+}
+
+/** True when b is UTF-8 once the last 1 to 3 bytes (a character cut short) are left out. */
+function endsInCutCharacter(b: Buffer): boolean {
+  for (let cut = 1; cut <= 3 && cut < b.length; cut++) if (isUtf8(b.subarray(0, b.length - cut))) return true;
+  return false;
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -547,7 +554,7 @@ const LINE_END = Buffer.from('\n');
 /**
  * What follows the last complete member, from its first byte (`tail`):
  * - zero bytes only: padding, ignored silently (as gzip does);
- * - text lines (looksLikeText): handed on as they are, as if the file went
+ * - text (looksLikeText): handed on as it is, as if the file went
  *   on uncompressed (a UTF-8 byte order mark at their start left out), after
  *   a line end when the gzip data did not end with one (the two must not
  *   merge into one line); a notice says so. Text read this way that is not

@@ -5,6 +5,8 @@
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { GzipDataError, gunzip } from '../../src/pipeline/gunzip.js';
 
+export { seededBytes } from './hostile.js';
+
 /** A default-format VPC line whose `packets` is i + 1 (so order and loss show) and srcAddr 192.0.2.(i % 254 + 1). */
 export function vpcLine(i: number): string {
   const start = 1714557600 + i;
@@ -92,19 +94,6 @@ export function withInvalidBlockType(member: Buffer, at: number): Buffer {
   const b = Buffer.from(member);
   b[at] = b[at]! | 0x06;
   return b;
-}
-
-/** A seeded byte generator (xorshift): garbage that is the same on every run. */
-export function seededBytes(seed: number, n: number): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 /** The member with the first byte of its stored CRC-32 inverted. */
