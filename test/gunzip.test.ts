@@ -130,6 +130,44 @@ test('zero bytes after the gzip data (padding) are ignored silently', async () =
   }
 });
 
+test('bytes that are not gzip data before a member (a damaged member header): a fault, and decoding goes on at that member', async () => {
+  const brokenMagic = Buffer.from(MEMBER_B);
+  brokenMagic[1] = 0x8c;
+  const cases: Array<[string, Buffer, number]> = [
+    ['a damaged magic', brokenMagic, MEMBER_B.length],
+    ['garbage', seededBytes(3, 500), 500],
+    ['text', Buffer.from(vpcText(30, 100)), vpcText(30, 100).length],
+  ];
+  for (const [what, gap, skipped] of cases) {
+    const data = Buffer.concat([MEMBER_A, gap, MEMBER_C]);
+    await everyWay(data, (d, how) => {
+      if (what === 'text') {
+        // Text is read as text to the end: the member after it is not looked for.
+        assert.equal(d.output.subarray(0, TEXT_A.length + gap.length).toString(), TEXT_A + gap.toString(), `${what}, ${how}`);
+        return;
+      }
+      assert.equal(d.output.toString(), TEXT_A + TEXT_C, `${what}, ${how}`);
+      assert.equal(d.error?.message, `corrupt gzip data (${skipped} bytes that are not gzip data, up to a gzip member at compressed byte ${MEMBER_A.length + gap.length}) at compressed byte ${MEMBER_A.length}`, `${what}, ${how}`);
+      assert.equal(d.error?.cutShort, false);
+      assert.deepEqual(d.notices, [], `${what}, ${how}`);
+    });
+  }
+  // The last member's magic damaged: not trailing garbage.
+  for (const at of [0, 1]) {
+    const last = Buffer.from(MEMBER_C);
+    last[at] = last[at]! ^ 0x40;
+    await everyWay(Buffer.concat([MEMBER_A, last]), (d, how) => {
+      assert.equal(d.output.toString(), TEXT_A, how);
+      assert.equal(d.error?.message, `corrupt gzip data (${MEMBER_C.length} bytes that are not gzip data but start like a gzip member header) at compressed byte ${MEMBER_A.length}`, how);
+    });
+  }
+  // Zero bytes between members are padding.
+  await everyWay(Buffer.concat([MEMBER_A, Buffer.alloc(100), MEMBER_C]), (d, how) => {
+    assert.equal(d.error, undefined, how);
+    assert.equal(d.output.toString(), TEXT_A + TEXT_C, how);
+  });
+});
+
 test('a bad CRC-32 or length in the first of three members: every byte of all three, then one fault naming the trailer', async () => {
   for (const [damage, reason, shift] of [[withBadCrc, /CRC-32 mismatch: the trailer says 0x[0-9a-f]{8}, the data gives 0x[0-9a-f]{8}/, 8], [withBadLength, /length mismatch: the trailer says \d+ bytes \(modulo 2\^32\), the data has \d+/, 4]] as const) {
     const data = Buffer.concat([damage(MEMBER_A), MEMBER_B, MEMBER_C]);
@@ -184,7 +222,7 @@ test('a text tail is text to its end: gzip bytes after it are not looked for (th
 
 test('a tail whose first kilobyte is not all text is garbage, even when a short text line starts it', async () => {
   assert.equal(TEXT_WINDOW_BYTES, 1024);
-  const tail = Buffer.concat([Buffer.from('short line\n'), MEMBER_C]);
+  const tail = Buffer.concat([Buffer.from('short line\n'), seededBytes(5, 2000)]);
   for (const as of WAYS) {
     const d = await decode(Buffer.concat([MEMBER_A, tail]), 4096, as);
     assert.equal(d.output.toString(), TEXT_A, as);

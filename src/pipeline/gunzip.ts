@@ -548,7 +548,20 @@ function endsInCutCharacter(b: Buffer): boolean {
   return false;
 }
 
+/** Bytes that are not gzip data: before the start of a member, or to the end (`atEnd`) when they start like one. */
+interface SkippedBytes {
+  start: number;
+  length: number;
+  /** Zero bytes only (padding). */
+  zeros: boolean;
+  atEnd?: boolean;
+}
+
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** The 10-byte header, the 2 bytes of an empty deflate stream, the 8-byte trailer. */
+const SMALLEST_MEMBER = HEADER_BYTES + 2 + TRAILER_BYTES;
+/** ID1, ID2 and CM (deflate) of a member header. */
+const MEMBER_START = Buffer.from([0x1f, 0x8b, CM_DEFLATE]);
 const LINE_END = Buffer.from('\n');
 
 /**
@@ -560,10 +573,14 @@ const LINE_END = Buffer.from('\n');
  *   merge into one line); a notice says so. Text read this way that is not
  *   a record becomes error reports, never silent loss;
  * - anything else (binary bytes, a few bytes without a line end):
- *   trailing garbage, ignored with a notice.
+ *   trailing garbage, ignored with a notice. But it is a damaged member
+ *   when a member starts in it (its ID1 ID2 CM bytes: the bytes up to there
+ *   are returned as skipped, and decoding goes on at that member), or when
+ *   it starts with two of those three bytes and is as long as a member at
+ *   least (returned as skipped `atEnd`).
  * The tail is streamed: only its first TAIL_PROBE_BYTES are looked at whole.
  */
-async function* readTail(reader: CompressedReader, emitted: Emitted, notice: (m: string) => void): AsyncGenerator<Buffer> {
+async function* readTail(reader: CompressedReader, emitted: Emitted, notice: (m: string) => void): AsyncGenerator<Buffer, SkippedBytes | undefined> {
   const start = reader.offset;
   const unread = await reader.fill(TAIL_PROBE_BYTES);
   if (looksLikeText(unread.subarray(0, TAIL_PROBE_BYTES), unread.length < TAIL_PROBE_BYTES)) {
@@ -576,17 +593,39 @@ async function* readTail(reader: CompressedReader, emitted: Emitted, notice: (m:
       reader.consume(text.length);
       if (text.length > 0) yield text;
     } while (await reader.more());
-    return;
+    return undefined;
   }
+  // Garbage that holds the start of a gzip member is a member whose header
+  // was damaged, not trailing garbage: decoding goes on at that member.
+  const damagedHeader = startsLikeMember(unread);
   let zeros = true;
   let length = 0;
-  do {
-    const rest = reader.unread;
-    if (zeros) zeros = isAllZero(rest);
-    length += rest.length;
-    reader.consume(rest.length);
-  } while (await reader.more());
+  const skip = (n: number) => {
+    if (zeros) zeros = isAllZero(reader.unread.subarray(0, n));
+    length += n;
+    reader.consume(n);
+  };
+  for (;;) {
+    const at = reader.unread.indexOf(MEMBER_START);
+    if (at >= 0) {
+      skip(at);
+      return { start, length, zeros };
+    }
+    // A member start may span two reads: keep its first bytes.
+    skip(Math.max(0, reader.unread.length - (MEMBER_START.length - 1)));
+    if (!(await reader.more())) break;
+  }
+  skip(reader.unread.length);
+  if (damagedHeader && length >= SMALLEST_MEMBER) return { start, length, zeros: false, atEnd: true };
   if (!zeros) notice(garbageNotice(length, start));
+  return undefined;
+}
+
+/** Two of the three bytes ID1 ID2 CM at the start of b: a member header with a damaged byte, most likely. */
+function startsLikeMember(b: Buffer): boolean {
+  let same = 0;
+  for (let i = 0; i < MEMBER_START.length; i++) if (b[i] === MEMBER_START[i]) same++;
+  return same >= 2;
 }
 
 function garbageNotice(length: number, start: number): string {
@@ -661,8 +700,16 @@ async function* decodeMembers(chunks: AsyncIterator<Buffer>, options: GunzipOpti
       if (next[0] !== 0x1f || (next.length > 1 && next[1] !== 0x8b)) {
         const before = batch.take();
         if (before !== undefined) yield before;
-        yield* readTail(reader, emitted, notice);
-        break;
+        const skipped = yield* readTail(reader, emitted, notice);
+        if (skipped === undefined) break;
+        if (skipped.atEnd === true) {
+          faults.push({ reason: `${skipped.length} bytes that are not gzip data but start like a gzip member header`, offset: skipped.start, exact: true });
+          break;
+        }
+        if (!skipped.zeros) {
+          faults.push({ reason: `${skipped.length} bytes that are not gzip data, up to a gzip member at compressed byte ${reader.offset}`, offset: skipped.start, exact: true });
+        }
+        continue;
       }
     }
     const header = await readMemberHeader(reader);

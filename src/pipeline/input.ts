@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { GzipDataError, gunzip } from './gunzip.js';
+import { GzipDataError, gunzip, type GunzipOptions } from './gunzip.js';
 
 const READ_CHUNK = 1 << 20; // 1 MiB reads and inflate chunks: measurably faster than 64 KiB
 
@@ -88,16 +88,23 @@ export async function* readInput(
   // Only a regular file reads the same bytes again (not stdin, a pipe or /dev/fd/N).
   const rereadable = path !== '-' && await isRegularFile(path);
   try {
-    yield* gunzip(rest(), {
+    yield* gunzipInput(rest(), {
       ...(notice !== undefined ? { notice } : {}),
       ...(rereadable ? { reread: (start: number, end?: number) => rereadFile(path, start, end) } : {}),
     });
-  } catch (err) {
-    if (err instanceof GzipDataError) throw new InputError(err.message, err.cutShort);
-    throw new InputError(describeReadError(err));
   } finally {
     // After a hand-over (gunzip.ts) the first read may not be at its end: close it.
     await chunks.return?.();
+  }
+}
+
+/** gunzip() with its faults and read errors as InputError, as the pipeline takes them. */
+export async function* gunzipInput(chunks: AsyncIterator<Buffer>, options: GunzipOptions): AsyncGenerator<Buffer> {
+  try {
+    yield* gunzip(chunks, options);
+  } catch (err) {
+    if (err instanceof GzipDataError) throw new InputError(err.message, err.cutShort);
+    throw new InputError(describeReadError(err));
   }
 }
 

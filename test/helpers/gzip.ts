@@ -33,6 +33,12 @@ export interface MemberOptions {
   level?: number;
 }
 
+/** The length of the header gzipMember writes for these options. */
+export function gzipHeaderLength(options: MemberOptions): number {
+  return 10 + (options.extra !== undefined ? 2 + options.extra.length : 0) + (options.name !== undefined ? options.name.length + 1 : 0)
+    + (options.comment !== undefined ? options.comment.length + 1 : 0) + (options.headerCrc === true ? 2 : 0);
+}
+
 /** One gzip member (RFC 1952) holding `data`, with the header fields asked for. */
 export function gzipMember(data: string | Buffer, options: MemberOptions = {}): Buffer {
   const body = typeof data === 'string' ? Buffer.from(data) : data;
