@@ -680,89 +680,117 @@ async function* dropFirst(source: AsyncIterable<Buffer>, n: number): AsyncGenera
 /**
  * Decodes gzip members one by one (RFC 1952): header, deflate data,
  * trailer, then the next member or the tail (readTail). Damage inside a
- * member stops decoding (the next member's start is unknown); a CRC-32 or
- * length mismatch in a trailer does not: the following members are still
+ * member stops decoding (where the next member starts is unknown); a CRC-32
+ * or length mismatch in a trailer does not: the following members are still
  * read, and the mismatch raised at the end.
  */
 async function* decodeMembers(chunks: AsyncIterator<Buffer>, options: GunzipOptions): AsyncGenerator<Buffer> {
-  const reader = new CompressedReader(chunks, options.reread === undefined ? KEEP_LIMIT : 0);
-  const notice = options.notice ?? (() => {});
-  const faults: GzipFault[] = [];
-  const emitted: Emitted = { lastByte: -1 };
-  const batch = new OutputBatch();
-  let stopped = false;
-  let small = true;
-  for (let members = 0; ; members++) {
+  const decoder = new MemberDecoder(new CompressedReader(chunks, options.reread === undefined ? KEEP_LIMIT : 0), options);
+  for (let first = true; ; first = false) {
+    if (!first && !(yield* decoder.toNextMember())) break;
+    if (!(yield* decoder.member(first))) break;
+  }
+  yield* decoder.finish();
+}
+
+/** The state of decodeMembers, and its steps. */
+class MemberDecoder {
+  private readonly faults: GzipFault[] = [];
+  /** A fault stopped decoding: the data ends at a cut. */
+  private stopped = false;
+  private readonly emitted: Emitted = { lastByte: -1 };
+  private readonly batch = new OutputBatch();
+  private readonly notice: (message: string) => void;
+  /** Whether the last member was small enough for inflateSmall. */
+  private small = true;
+
+  constructor(private readonly reader: CompressedReader, private readonly options: GunzipOptions) {
+    this.notice = options.notice ?? (() => {});
+  }
+
+  private stop(fault: GzipFault): false {
+    this.faults.push(fault);
+    this.stopped = true;
+    return false;
+  }
+
+  private unexpectedEnd(): GzipFault {
+    return { reason: 'unexpected end of file', offset: this.reader.offset + this.reader.unread.length, exact: false };
+  }
+
+  /** After a member: true when another member starts here (after bytes skipped, if any), false at the end. */
+  async *toNextMember(): AsyncGenerator<Buffer, boolean> {
+    const next = await this.reader.fill(2);
+    if (next.length === 0) return false;
+    if (next[0] === 0x1f && (next.length === 1 || next[1] === 0x8b)) return true;
+    yield* this.flush();
+    const skipped = yield* readTail(this.reader, this.emitted, this.notice);
+    if (skipped === undefined) return false;
+    if (skipped.atEnd === true) {
+      return this.stop({ reason: `${skipped.length} bytes that are not gzip data but start like a gzip member header`, offset: skipped.start, exact: true });
+    }
+    if (!skipped.zeros) {
+      this.faults.push({ reason: `${skipped.length} bytes that are not gzip data, up to a gzip member at compressed byte ${this.reader.offset}`, offset: skipped.start, exact: true });
+    }
+    return true;
+  }
+
+  /** Decodes one member; false when decoding cannot go on after it. */
+  async *member(first: boolean): AsyncGenerator<Buffer, boolean> {
+    const reader = this.reader;
     const memberStart = reader.offset;
-    if (members > 0) {
-      const next = await reader.fill(2);
-      if (next.length === 0) break;
-      if (next[0] !== 0x1f || (next.length > 1 && next[1] !== 0x8b)) {
-        const before = batch.take();
-        if (before !== undefined) yield before;
-        const skipped = yield* readTail(reader, emitted, notice);
-        if (skipped === undefined) break;
-        if (skipped.atEnd === true) {
-          faults.push({ reason: `${skipped.length} bytes that are not gzip data but start like a gzip member header`, offset: skipped.start, exact: true });
-          break;
-        }
-        if (!skipped.zeros) {
-          faults.push({ reason: `${skipped.length} bytes that are not gzip data, up to a gzip member at compressed byte ${reader.offset}`, offset: skipped.start, exact: true });
-        }
-        continue;
-      }
-    }
     const header = await readMemberHeader(reader);
-    if (header.kind === 'bad') {
-      faults.push(header.fault);
-      stopped = true;
-      break;
-    }
+    if (header.kind === 'bad') return this.stop(header.fault);
     if (header.kind === 'cut') {
-      if (members === 0) {
-        faults.push({ reason: 'unexpected end of file', offset: reader.offset + reader.unread.length, exact: false });
-        stopped = true;
-      } else if (reader.readError === undefined) {
+      if (first) return this.stop(this.unexpectedEnd());
+      if (reader.readError === undefined) {
         // The input ends inside what would be a next member's header: no data of it is there to lose.
-        const length = reader.offset + reader.unread.length - memberStart;
-        notice(`${garbageNotice(length, memberStart)}: a gzip member header cut short`);
+        this.notice(`${garbageNotice(reader.offset + reader.unread.length - memberStart, memberStart)}: a gzip member header cut short`);
       }
-      break;
+      return false;
     }
-    const member: MemberOutput = { crc: 0, size: 0 };
-    const deflateStart = reader.offset;
-    reader.keepFromHere();
-    const whole = small ? await inflateSmall(reader) : undefined;
-    let end: InflateEnd = { kind: 'complete' };
-    if (whole !== undefined) {
-      if (whole.length > 0) batch.add(handOn(whole, member, emitted));
-      if (batch.full) yield batch.take()!;
-    } else {
-      const before = batch.take();
-      if (before !== undefined) yield before;
-      end = yield* inflateStreaming(reader, member, emitted, options);
-    }
-    small = reader.offset - deflateStart <= SYNC_INPUT_LIMIT;
-    if (end.kind !== 'complete') {
-      faults.push(end.kind === 'fault' ? end.fault : { reason: 'unexpected end of file', offset: reader.offset + reader.unread.length, exact: false });
-      stopped = true;
-      break;
-    }
+    const output: MemberOutput = { crc: 0, size: 0 };
+    const end = yield* this.inflate(output);
+    if (end.kind === 'fault') return this.stop(end.fault);
+    if (end.kind === 'cut') return this.stop(this.unexpectedEnd());
     const trailerAt = reader.offset;
     const trailer = await reader.fill(TRAILER_BYTES);
-    if (trailer.length < TRAILER_BYTES) {
-      faults.push({ reason: 'unexpected end of file', offset: reader.offset + trailer.length, exact: false });
-      stopped = true;
-      break;
-    }
-    const fault = checkTrailer(trailer, member, trailerAt);
-    if (fault !== undefined) faults.push(fault);
+    if (trailer.length < TRAILER_BYTES) return this.stop(this.unexpectedEnd());
+    const fault = checkTrailer(trailer, output, trailerAt);
+    if (fault !== undefined) this.faults.push(fault);
     reader.consume(TRAILER_BYTES);
+    return true;
   }
-  const last = batch.take();
-  if (last !== undefined) yield last;
-  if (reader.readError !== undefined) throw reader.readError;
-  if (faults.length > 0) throw new GzipDataError(faults, stopped);
+
+  /** Inflates a member's deflate data: in one call when it is small, else streamed. */
+  private async *inflate(output: MemberOutput): AsyncGenerator<Buffer, InflateEnd> {
+    const reader = this.reader;
+    const deflateStart = reader.offset;
+    reader.keepFromHere();
+    const whole = this.small ? await inflateSmall(reader) : undefined;
+    let end: InflateEnd = { kind: 'complete' };
+    if (whole !== undefined) {
+      if (whole.length > 0) this.batch.add(handOn(whole, output, this.emitted));
+      if (this.batch.full) yield* this.flush();
+    } else {
+      yield* this.flush();
+      end = yield* inflateStreaming(reader, output, this.emitted, this.options);
+    }
+    this.small = reader.offset - deflateStart <= SYNC_INPUT_LIMIT;
+    return end;
+  }
+
+  private *flush(): Generator<Buffer> {
+    const gathered = this.batch.take();
+    if (gathered !== undefined) yield gathered;
+  }
+
+  /** Hands on what is gathered, then raises what went wrong, if anything did. */
+  *finish(): Generator<Buffer> {
+    yield* this.flush();
+    if (this.reader.readError !== undefined) throw this.reader.readError;
+    if (this.faults.length > 0) throw new GzipDataError(this.faults, this.stopped);
+  }
 }
 
 /**
