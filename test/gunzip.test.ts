@@ -7,7 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants, gzipSync, inflateRawSync } from 'node:zlib';
-import { GzipDataError, TAIL_PROBE_BYTES, TEXT_WINDOW_BYTES, checkTrailer, gunzip } from '../src/pipeline/gunzip.js';
+import { GzipDataError, checkTrailer } from '../src/pipeline/gzip_format.js';
+import { TAIL_PROBE_BYTES, TEXT_WINDOW_BYTES } from '../src/pipeline/gzip_tail.js';
+import { gunzip } from '../src/pipeline/gunzip.js';
 import {
   chunksOf, decode, gzipMember, gzipMemberInSegments, seededBytes, vpcText, withBadCrc, withBadLength, withInvalidBlockType, type Decoded,
 } from './helpers/gzip.js';
