@@ -161,7 +161,9 @@ function expectedBeforeCut(file: GzipFile, cut: number): { text: string; fault: 
       text += m.text;
       continue;
     }
-    if (cut <= m.deflateStart) return { text, fault: i === 0 }; // a next member's header cut short is trailing garbage
+    // A next member's header cut short is trailing garbage; a whole header without data is a cut member.
+    if (cut < m.deflateStart) return { text, fault: i === 0 };
+    if (cut === m.deflateStart) return { text, fault: true };
     if (cut >= m.trailerStart) return { text: text + m.text, fault: true };
     const part = inflateRawSync(file.data.subarray(m.deflateStart, cut), { finishFlush: constants.Z_SYNC_FLUSH });
     return { text: text + part.toString(), fault: true };
