@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants, gzipSync, inflateRawSync } from 'node:zlib';
-import { GzipDataError, checkTrailer } from '../src/pipeline/gzip_format.js';
+import { GzipDataError, SMALLEST_MEMBER, checkTrailer } from '../src/pipeline/gzip_format.js';
 import { TAIL_PROBE_BYTES, TEXT_WINDOW_BYTES } from '../src/pipeline/gzip_tail.js';
 import { gunzip } from '../src/pipeline/gunzip.js';
 import {
@@ -108,18 +108,32 @@ test('trailing garbage of any shape after a complete member: all data, a notice 
   }
 });
 
-test('a second member whose header is cut short: all data of the first, a notice, no fault', async () => {
-  const header = gzipMember(TEXT_B, { name: 'second.log', headerCrc: true });
-  const headerLength = 10 + 'second.log'.length + 1 + 2;
+test('a second member whose header is cut short: within 18 bytes (the smallest member) a notice, beyond a fault', async () => {
+  const header = gzipMember(TEXT_B, { name: 'second-member.log', headerCrc: true });
+  const headerLength = 10 + 'second-member.log'.length + 1 + 2;
   for (let cut = 1; cut < headerLength; cut++) {
     const data = Buffer.concat([MEMBER_A, header.subarray(0, cut)]);
     for (const as of WAYS) {
       const d = await decode(data, 5, as);
-      assert.equal(d.error, undefined, `cut ${cut}, ${as}`);
       assert.equal(d.output.toString(), TEXT_A, `cut ${cut}, ${as}`);
-      assert.deepEqual(d.notices, [`trailing garbage ignored: ${cut} byte${cut === 1 ? '' : 's'} after the end of the gzip data at compressed byte ${MEMBER_A.length}: a gzip member header cut short`]);
+      if (cut < SMALLEST_MEMBER) {
+        assert.equal(d.error, undefined, `cut ${cut}, ${as}`);
+        assert.deepEqual(d.notices, [`trailing garbage ignored: ${cut} byte${cut === 1 ? '' : 's'} after the end of the gzip data at compressed byte ${MEMBER_A.length}: a gzip member header cut short`]);
+      } else {
+        assert.equal(d.error?.message, `corrupt gzip data (unexpected end of file) at or before compressed byte ${data.length}`, `cut ${cut}, ${as}`);
+        assert.deepEqual(d.notices, []);
+      }
     }
   }
+});
+
+test('a damaged length field in a next member\'s header that runs past the end: a fault, not trailing garbage', async () => {
+  const second = gzipMember(TEXT_B, { extra: Buffer.from('ABCDEF') });
+  second.writeUInt16LE(60_000, 10); // XLEN
+  await everyWay(Buffer.concat([MEMBER_A, second]), (d, how) => {
+    assert.equal(d.output.toString(), TEXT_A, how);
+    assert.match(d.error?.message ?? '', /^corrupt gzip data \(unexpected end of file\)/, how);
+  });
 });
 
 test('zero bytes after the gzip data (padding) are ignored silently', async () => {

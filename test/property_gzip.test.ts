@@ -22,6 +22,7 @@ import type { ErrorReport } from '../src/core/errors.js';
 import { StandardFields } from '../src/core/standard.js';
 import { findLogType } from '../src/logtypes/index.js';
 import type { Fields } from '../src/logtypes/types.js';
+import { SMALLEST_MEMBER } from '../src/pipeline/gzip_format.js';
 import { GzipDataError, gunzip } from '../src/pipeline/gunzip.js';
 import { gunzipInput } from '../src/pipeline/input.js';
 import { LineFramer } from '../src/pipeline/lines.js';
@@ -161,8 +162,8 @@ function expectedBeforeCut(file: GzipFile, cut: number): { text: string; fault: 
       text += m.text;
       continue;
     }
-    // A next member's header cut short is trailing garbage; a whole header without data is a cut member.
-    if (cut < m.deflateStart) return { text, fault: i === 0 };
+    // A next member's header cut within the smallest member's length is trailing garbage; longer, or whole without data, a cut member.
+    if (cut < m.deflateStart) return { text, fault: i === 0 || cut - m.start >= SMALLEST_MEMBER };
     if (cut === m.deflateStart) return { text, fault: true };
     if (cut >= m.trailerStart) return { text: text + m.text, fault: true };
     const part = inflateRawSync(file.data.subarray(m.deflateStart, cut), { finishFlush: constants.Z_SYNC_FLUSH });

@@ -10,7 +10,9 @@
 // before a fault is raised.
 // https://www.rfc-editor.org/rfc/rfc1952 (gzip file format)
 import { createGunzip } from 'node:zlib';
-import { CompressedReader, GzipDataError, TRAILER_BYTES, checkTrailer, readMemberHeader, type GzipFault, type MemberOutput, type Reread } from './gzip_format.js';
+import {
+  CompressedReader, GzipDataError, SMALLEST_MEMBER, TRAILER_BYTES, checkTrailer, readMemberHeader, type GzipFault, type MemberOutput, type Reread,
+} from './gzip_format.js';
 import {
   OUT_CHUNK, SYNC_INPUT_LIMIT, handOn, inflateSmall, inflateStreaming, isZlibError, streamThrough, type Emitted, type InflateEnd,
 } from './gzip_inflate.js';
@@ -145,11 +147,13 @@ class MemberDecoder {
     const header = await readMemberHeader(reader);
     if (header.kind === 'bad') return this.stop(header.fault);
     if (header.kind === 'cut') {
-      if (first) return this.stop(this.unexpectedEnd());
-      if (reader.readError === undefined) {
-        // The input ends inside what would be a next member's header: no data of it is there to lose.
-        this.notice(`${garbageNotice(reader.offset + reader.unread.length - memberStart, memberStart)}: a gzip member header cut short`);
-      }
+      // The input ends inside what would be a next member's header. Fewer
+      // bytes than the smallest member hold no data to lose: trailing
+      // garbage. More are a member cut short, or a header whose length
+      // field was damaged and ran over the member's data.
+      const length = reader.offset + reader.unread.length - memberStart;
+      if (first || length >= SMALLEST_MEMBER) return this.stop(this.unexpectedEnd());
+      if (reader.readError === undefined) this.notice(`${garbageNotice(length, memberStart)}: a gzip member header cut short`);
       return false;
     }
     const output: MemberOutput = { crc: 0, size: 0 };
