@@ -38,7 +38,12 @@ export function handOn(out: Buffer, member: MemberOutput, emitted: Emitted): Buf
   return out;
 }
 
-/** The result of `inflateRawSync` with `info: true` (documented; @types/node types it as a Buffer). */
+/**
+ * The result of `inflateRawSync` with `info: true`: the output and the
+ * engine, whose `bytesWritten` counts the input bytes zlib consumed
+ * (https://nodejs.org/docs/latest-v20.x/api/zlib.html#class-options and
+ * #zlibbyteswritten). @types/node types it as a Buffer.
+ */
 interface SyncInflateResult {
   buffer: Buffer;
   engine: { bytesWritten: number };
@@ -108,9 +113,11 @@ interface StreamEnd {
  * Streams the reader's bytes through a zlib engine with back-pressure: the
  * next compressed piece is written only when the last one is consumed, and
  * zlib waits while its output is unread. Stops writing as soon as zlib
- * leaves input unconsumed (its data ended there); the reader is then at
- * the first byte zlib did not take. `account` sees each output chunk
- * before it is handed on.
+ * leaves input unconsumed (its data ended there: zlib takes no byte past
+ * the end of a deflate stream, and `bytesWritten` counts what it took,
+ * measured exact at any piece size); the reader is then at the first byte
+ * zlib did not take. `account` sees each output chunk before it is handed
+ * on.
  */
 export async function* streamThrough(
   engine: InflateRaw | Gunzip, reader: CompressedReader, account: (out: Buffer) => Buffer,

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { GzipDataError, gunzip, type GunzipOptions } from './gunzip.js';
 
-const READ_CHUNK = 1 << 20; // 1 MiB reads and inflate chunks: measurably faster than 64 KiB
+const READ_CHUNK = 1 << 20; // 1 MiB reads: measurably faster than 64 KiB
 
 /**
  * An input that cannot be read whole (exit status 2): the message names the
