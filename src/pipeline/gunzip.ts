@@ -14,7 +14,7 @@ import {
   CompressedReader, GzipDataError, SMALLEST_MEMBER, TRAILER_BYTES, checkTrailer, readMemberHeader, type GzipFault, type MemberOutput, type Reread,
 } from './gzip_format.js';
 import {
-  OUT_CHUNK, SYNC_INPUT_LIMIT, handOn, inflateSmall, inflateStreaming, isZlibError, streamThrough, type Emitted, type InflateEnd,
+  OUT_CHUNK, SYNC_INPUT_LIMIT, handOn, inflateSmall, inflateStreaming, isZlibError, streamThrough, type Emitted, type InflateEnd, type MemberSizes,
 } from './gzip_inflate.js';
 import { garbageNotice, readTail } from './gzip_tail.js';
 
@@ -106,8 +106,8 @@ class MemberDecoder {
   private readonly emitted: Emitted = { lastByte: -1 };
   private readonly batch = new OutputBatch();
   private readonly notice: (message: string) => void;
-  /** Whether the last member was small enough for inflateSmall. */
-  private small = true;
+  /** The member before; a member after one too large for inflateSmall is streamed at once. */
+  private last: MemberSizes = { compressed: 0, output: 0 };
 
   constructor(private readonly reader: CompressedReader, private readonly options: GunzipOptions) {
     this.notice = options.notice ?? (() => {});
@@ -174,7 +174,7 @@ class MemberDecoder {
     const reader = this.reader;
     const deflateStart = reader.offset;
     reader.keepFromHere();
-    const whole = this.small ? await inflateSmall(reader) : undefined;
+    const whole = this.last.compressed <= SYNC_INPUT_LIMIT ? await inflateSmall(reader, this.last) : undefined;
     let end: InflateEnd = { kind: 'complete' };
     if (whole !== undefined) {
       if (whole.length > 0) this.batch.add(handOn(whole, output, this.emitted));
@@ -183,7 +183,7 @@ class MemberDecoder {
       yield* this.flush();
       end = yield* inflateStreaming(reader, output, this.emitted, this.options.reread);
     }
-    this.small = reader.offset - deflateStart <= SYNC_INPUT_LIMIT;
+    this.last = { compressed: reader.offset - deflateStart, output: output.size };
     return end;
   }
 

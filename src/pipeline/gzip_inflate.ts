@@ -11,8 +11,11 @@ export const OUT_CHUNK = 1 << 20;
 export const SYNC_INPUT_LIMIT = 256 * 1024;
 /** Output cap of that call; a member that inflates to more is streamed instead (bounded memory). */
 const SYNC_OUTPUT_LIMIT = 8 << 20;
-/** Output buffer of the synchronous call: small members should not allocate 1 MiB each. */
-const SYNC_OUT_CHUNK = 64 * 1024;
+/** The first window of inflateSmall holds at least this many bytes. */
+const SYNC_WINDOW_MIN = 16 * 1024;
+/** Bounds of the synchronous call's output buffer, sized after the last member (see inflateSmall). */
+const SYNC_OUT_MIN = 16 * 1024;
+const SYNC_OUT_MAX = 1 << 20;
 /** Recovery after a deflate error inflates the failing stretch this many bytes at a time, then one. */
 const RECOVERY_STEP = 1024;
 
@@ -49,28 +52,61 @@ interface SyncInflateResult {
   engine: { bytesWritten: number };
 }
 
+/** What the member before was like: inflateSmall sizes its window and output buffer after it (members of a file are alike). */
+export interface MemberSizes {
+  compressed: number;
+  output: number;
+}
+
 /**
  * Inflates a small member in one call: returns its output when its deflate
  * data ends within the first SYNC_INPUT_LIMIT unread bytes and inflates to
  * at most SYNC_OUTPUT_LIMIT, else undefined (then it is streamed). Thousands
  * of small members (as AWS concatenates) cost a zlib stream each otherwise.
+ * It first tries the bytes already read (at least twice the last member's
+ * size), and reads up to SYNC_INPUT_LIMIT only when the member goes on past
+ * them: joining reads copies them, which for stdin's 64 KiB reads would
+ * happen at nearly every member.
  */
-export async function inflateSmall(reader: CompressedReader): Promise<Buffer | undefined> {
-  const window = (await reader.fill(SYNC_INPUT_LIMIT)).subarray(0, SYNC_INPUT_LIMIT);
-  if (window.length === 0) return undefined;
+export async function inflateSmall(reader: CompressedReader, last: MemberSizes): Promise<Buffer | undefined> {
+  const first = Math.min(SYNC_INPUT_LIMIT, Math.max(SYNC_WINDOW_MIN, 2 * last.compressed));
+  let window = (await reader.fill(first)).subarray(0, SYNC_INPUT_LIMIT);
+  let result = inflateWhole(window, last.output);
+  if (result === 'goes on' && window.length < SYNC_INPUT_LIMIT && !reader.ended) {
+    window = (await reader.fill(SYNC_INPUT_LIMIT)).subarray(0, SYNC_INPUT_LIMIT);
+    result = inflateWhole(window, last.output);
+  }
+  if (typeof result === 'string') return undefined;
+  reader.consume(result.engine.bytesWritten);
+  return result.buffer;
+}
+
+/**
+ * One synchronous inflation of `window`: its result when the deflate data
+ * ends within it; 'goes on' when it does not; 'failed' when zlib rejects it
+ * or it inflates to more than SYNC_OUTPUT_LIMIT (the streaming path then
+ * handles, and recovers, it).
+ */
+function inflateWhole(window: Buffer, expectedOutput: number): SyncInflateResult | 'goes on' | 'failed' {
+  if (window.length === 0) return 'goes on';
   let result: SyncInflateResult;
   try {
     // Z_SYNC_FLUSH: input that ends early is not an error here; bytesWritten tells.
     result = inflateRawSync(window, {
-      info: true, finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: SYNC_OUTPUT_LIMIT, chunkSize: SYNC_OUT_CHUNK,
+      info: true, finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: SYNC_OUTPUT_LIMIT, chunkSize: outputBufferSize(expectedOutput),
     }) as unknown as SyncInflateResult;
   } catch {
-    return undefined; // corrupt, or too large: the streaming path handles (and recovers) it
+    return 'failed';
   }
   // Input left over means the deflate data ended; none left means it may go on.
-  if (result.engine.bytesWritten >= window.length) return undefined;
-  reader.consume(result.engine.bytesWritten);
-  return result.buffer;
+  return result.engine.bytesWritten < window.length ? result : 'goes on';
+}
+
+/** A power of two above `expected` (zlib wants room to see the end), within SYNC_OUT_MIN and SYNC_OUT_MAX. */
+function outputBufferSize(expected: number): number {
+  let size = SYNC_OUT_MIN;
+  while (size <= expected && size < SYNC_OUT_MAX) size *= 2;
+  return size;
 }
 
 /**
