@@ -1,15 +1,20 @@
 // Opening an input: a file or stdin, gzip or plain. Gzip is recognised by its
-// magic bytes, never by the name; zlib's gunzip reads the concatenated
-// members AWS writes as one stream.
+// magic bytes, never by the name; gunzip.ts reads the concatenated members
+// AWS writes, and what may follow them, without losing a byte before damage.
 import { createReadStream } from 'node:fs';
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { GzipDataError, gunzip, type GunzipOptions } from './gunzip.js';
 
-const READ_CHUNK = 1 << 20; // 1 MiB reads and inflate chunks: measurably faster than 64 KiB
+const READ_CHUNK = 1 << 20; // 1 MiB reads: measurably faster than 64 KiB
 
-/** An input that cannot be read at all (exit status 2): the message names the problem. */
+/**
+ * An input that cannot be read whole (exit status 2): the message names the
+ * problem. `cutShort`: the data ends at the fault, so a last record without
+ * its line end is half a record (reported as incomplete, not parsed).
+ */
 export class InputError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly cutShort = true) {
     super(message);
     this.name = 'InputError';
   }
@@ -34,9 +39,15 @@ function describeReadError(err: unknown): string {
 /**
  * The decompressed bytes of one input, pulled chunk by chunk so the consumer's
  * pace is the reader's pace (back-pressure end to end). `info` is filled in
- * as reading goes on.
+ * as reading goes on; `notice` hears what is worth telling but not an error
+ * (trailing garbage after gzip data). Throws InputError after the last byte
+ * that could be read when the input cannot be read whole.
  */
-export async function* readInput(path: string, info: InputInfo = { gzip: false, bytesRead: 0 }): AsyncGenerator<Buffer> {
+export async function* readInput(
+  path: string,
+  info: InputInfo = { gzip: false, bytesRead: 0 },
+  notice?: (message: string) => void,
+): AsyncGenerator<Buffer> {
   const source: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK });
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let head: Buffer;
@@ -74,15 +85,40 @@ export async function* readInput(path: string, info: InputInfo = { gzip: false, 
     return;
   }
 
-  const gunzip = createGunzip({ chunkSize: READ_CHUNK });
-  pipeline(Readable.from(rest(), { objectMode: false }), gunzip, () => { /* errors surface through iteration below */ });
+  // Only a regular file reads the same bytes again (not stdin, a pipe or /dev/fd/N).
+  const rereadable = path !== '-' && await isRegularFile(path);
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
+    yield* gunzipInput(rest(), {
+      ...(notice !== undefined ? { notice } : {}),
+      ...(rereadable ? { reread: (start: number, end?: number) => rereadFile(path, start, end) } : {}),
+    });
+  } finally {
+    // After a hand-over (gunzip.ts) the first read may not be at its end: close it.
+    await chunks.return?.();
+  }
+}
+
+/** gunzip() with its faults and read errors as InputError, as the pipeline takes them. */
+export async function* gunzipInput(chunks: AsyncIterator<Buffer>, options: GunzipOptions): AsyncGenerator<Buffer> {
+  try {
+    yield* gunzip(chunks, options);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code?.startsWith('Z_') || e.code === 'ERR_ZLIB_INITIALIZATION_FAILED') {
-      throw new InputError(`corrupt gzip data (${e.message}) at or before compressed byte ${info.bytesRead}`);
-    }
+    if (err instanceof GzipDataError) throw new InputError(err.message, err.cutShort);
     throw new InputError(describeReadError(err));
   }
+}
+
+async function isRegularFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Bytes [start, end) of a file (to its end without `end`), read again. */
+async function* rereadFile(path: string, start: number, end?: number): AsyncGenerator<Buffer> {
+  if (end !== undefined && end <= start) return;
+  const options = end === undefined ? { start } : { start, end: end - 1 };
+  for await (const chunk of createReadStream(path, { ...options, highWaterMark: READ_CHUNK })) yield chunk as Buffer;
 }

@@ -207,7 +207,7 @@ export function createFramer(framing: Framing, handler: RecordHandler, maxLineCh
 /**
  * Feeds decompressed chunks to a framer. When reading fails part way, the
  * records before the fault have been handled and the InputError's message
- * is returned; the half record at the cut is reported as incomplete.
+ * is returned; the half record at a cut is reported as incomplete.
  */
 export async function frameChunks(
   chunks: AsyncIterable<Buffer>,
@@ -221,7 +221,7 @@ export async function frameChunks(
     }
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    framer.end(true);
+    framer.end(err.cutShort);
     return err.message;
   }
   framer.end();

@@ -165,7 +165,7 @@ async function normalizeOne(
   hooks: InputHooks,
 ): Promise<ProcessedInput> {
   const info: InputInfo = { gzip: false, bytesRead: 0 };
-  const source = readInput(file, info);
+  const source = readInput(file, info, (message) => reporter.notice(file, message));
   const reported = { bytes: 0, written: 0, failed: 0 };
   /** The counts of whatever processes this input, for progress. */
   let live: () => Pick<Counts, "written" | "failed"> = () => reported;
