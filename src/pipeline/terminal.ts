@@ -22,6 +22,35 @@ export function colorLevel(stream: TerminalStream, env: NodeJS.ProcessEnv): 0 | 
   return stream.isTTY === true && env.TERM !== 'dumb' ? 1 : 0;
 }
 
+// C0 controls, DEL, C1 controls (U+0080–U+009F: U+009B is a one-character
+// CSI on many terminals), the line and paragraph separators, and the
+// bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069) that make a name display in an order other than its bytes.
+// A lone surrogate (a file name that is not valid UTF-16) is shown escaped too.
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function escapeOne(c: string): string {
+  const code = c.charCodeAt(0);
+  if (c === '\t') return '\\t';
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Text from an input (a file name, a log line, a parser message quoting
+ * one) made safe to print on a terminal, as `ls` and `rg` do: control
+ * characters, bidirectional overrides and lone surrogates become visible
+ * escapes (`\x1b`, `\u202e`, `\t`). Printable text, non-ASCII letters
+ * included, is unchanged. Apply it to every piece of input text before it is
+ * painted or written to stderr or to a `detect` line; never to the
+ * `--errors` file or stdout NDJSON (JSON escaping is exact there).
+ */
+export function escapeForTerminal(text: string): string {
+  UNSAFE_FOR_TERMINAL.lastIndex = 0;
+  return UNSAFE_FOR_TERMINAL.test(text) ? text.replace(UNSAFE_FOR_TERMINAL, escapeOne) : text;
+}
+
 export class Terminal {
   readonly paint: ChalkInstance;
   /** Live status is drawn only on a TTY. */
