@@ -8,7 +8,10 @@
 // Only documents that hold such a number pay for it: `parseJsonExact` runs
 // JSON.parse unless a cheap, conservative scan of the text finds a
 // candidate, and only then parses with lossless-json (josdejong), asking it
-// for a plain number wherever a double is exact.
+// for a plain number wherever a double is exact. The JSON framer, which
+// visits every character outside strings anyway, notes whether a record
+// holds a number that is long or has an exponent; for a record it vouches
+// for (`shortNumbersOnly`), even that scan is skipped.
 //
 // Which numbers keep their text: those whose double, written the way
 // JSON.stringify writes it, is a different decimal value (unsafe integers,
@@ -154,6 +157,13 @@ export function doubleChangesValue(text: string): boolean {
  */
 const CANDIDATE = /[:,[][ \t\n\r]*-?[0-9](?:[0-9.]{15}|[0-9.]*[eE])/g;
 
+/**
+ * A number token with fewer digits and dots than this, and no exponent, is
+ * exact in a double (at most 15 significant digits: DBL_DIG). CANDIDATE
+ * above and the JSON framer's note (`shortNumbersOnly`) both rest on it.
+ */
+export const SHORT_NUMBER_CHARS = 16;
+
 function isNumberChar(c: number): boolean {
   // 0-9 . e E + -
   return (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45;
@@ -212,12 +222,19 @@ export class JsonTooDeepError extends Error {
  * properties in input order (`__proto__` included, as data), the last of
  * duplicate keys, strings and other numbers as JSON.parse gives them.
  *
+ * `shortNumbersOnly`: true when the caller vouches that every number token
+ * of `text` has fewer than 16 digits and dots and no exponent (the JSON
+ * framer found no other while scanning the record: see SHORT_NUMBER_CHARS);
+ * such numbers are exact in a double, so the text is not scanned for
+ * candidates. False or absent: not known, the text is scanned. A wrong
+ * `true` would lose digits: only a scan of this very text may set it.
+ *
  * @throws SyntaxError with JSON.parse's own message when the text is not JSON.
  * @throws JsonTooDeepError when the text holds such a number and nests deeper
  *   than MAX_JSON_DEPTH (lossless-json recurses; JSON.parse does not).
  */
-export function parseJsonExact(text: string): unknown {
-  if (!mayHoldInexactNumber(text)) return JSON.parse(text);
+export function parseJsonExact(text: string, shortNumbersOnly = false): unknown {
+  if (shortNumbersOnly || !mayHoldInexactNumber(text)) return JSON.parse(text);
   // JSON.parse first: its verdict and error messages are the ones every other
   // record gets, and a document it rejects never reaches the second parser.
   JSON.parse(text);

@@ -53,8 +53,8 @@ class CloudTrailParser implements Parser {
   private digestNoticed = false;
   private standardNoticed = false;
 
-  parse(text: string, sink: ParseSink): void {
-    const doc = parseJsonObject(text, sink, 'a CloudTrail event');
+  parse(text: string, sink: ParseSink, shortNumbersOnly = false): void {
+    const doc = parseJsonObject(text, sink, 'a CloudTrail event', undefined, shortNumbersOnly);
     if (doc === undefined) return;
     let event = eventBridgeDetail(doc) ?? doc;
     if (event === doc) {

@@ -28,8 +28,8 @@ const SERVICE_TIMES = ['eventFirstSeen', 'eventLastSeen'];
 class GuardDutyParser implements Parser {
   private standardNoticed = false;
 
-  parse(text: string, sink: ParseSink): void {
-    const doc = parseJsonObject(text, sink, 'a GuardDuty finding');
+  parse(text: string, sink: ParseSink, shortNumbersOnly = false): void {
+    const doc = parseJsonObject(text, sink, 'a GuardDuty finding', undefined, shortNumbersOnly);
     if (doc === undefined) return;
     let finding = eventBridgeDetail(doc) ?? doc;
     const memberNames = usesMemberNames(finding, REQUIRED);

@@ -37,12 +37,15 @@ export function describeValue(value: unknown): string {
  * Parses one record; on failure reports it and returns undefined. Numbers
  * whose value a double cannot hold come back as ExactNumbers (see
  * core/exact_number.ts); every other value is what JSON.parse gives.
+ * `field` names the field the text came from (JSON inside a string), for
+ * messages; `shortNumbersOnly` is Parser.parse's (the framer vouches that
+ * no number needs its text: the scan for one is skipped).
  */
-export function parseJsonObject(text: string, sink: ParseSink, what: string, field?: string): Fields | undefined {
+export function parseJsonObject(text: string, sink: ParseSink, what: string, field?: string, shortNumbersOnly = false): Fields | undefined {
   const where = field === undefined ? '' : `field ${field}: `;
   let value: unknown;
   try {
-    value = parseJsonExact(text);
+    value = parseJsonExact(text, shortNumbersOnly);
   } catch (err) {
     if (err instanceof JsonTooDeepError) sink.error(`${where}${err.message}`);
     else sink.error(`${where}invalid JSON: ${(err as Error).message}`);

@@ -23,8 +23,15 @@ export interface ParseSink {
 }
 
 export interface Parser {
-  /** Parses one record's text (a line, or one JSON document or array element). */
-  parse(text: string, sink: ParseSink): void;
+  /**
+   * Parses one record's text (a line, or one JSON document or array element).
+   * `shortNumbersOnly`: set by the JSON framer when its scan of this record
+   * found no number token of 16 or more digits and dots and none with an
+   * exponent, so JSON.parse keeps every number exactly and a JSON parser
+   * need not look for one that needs its text (core/exact_number.ts).
+   * Absent or false: nobody looked (line framing, JSON inside a string).
+   */
+  parse(text: string, sink: ParseSink, shortNumbersOnly?: boolean): void;
 }
 
 export interface ParserOptions {

@@ -34,9 +34,9 @@ function scoreType(type: LogTypeDescriptor, sample: readonly Buffer[], ended: bo
   const processor = new RecordProcessor(file, type, parserOptions, new StandardFields(), NOWHERE, NOWHERE);
   const score: Score = { type, ok: 0, failed: 0 };
   const handler: RecordHandler = {
-    record(text, line) {
+    record(text, line, shortNumbersOnly) {
       if (score.ok + score.failed >= SAMPLE_RECORDS) return;
-      if (processor.attempt(text, line) === undefined) score.ok++;
+      if (processor.attempt(text, line, shortNumbersOnly) === undefined) score.ok++;
       else score.failed++;
     },
     reject() {

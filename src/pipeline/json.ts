@@ -51,6 +51,7 @@
 import { ChunkDecoder } from './decode.js';
 import { MAX_RAW_CHARS, quoteValue } from '../core/errors.js';
 import { MAX_JSON_DEPTH } from '../core/limits.js';
+import { SHORT_NUMBER_CHARS } from '../core/exact_number.js';
 import { INCOMPLETE_MESSAGE, type Framer, type RecordHandler } from './lines.js';
 
 /**
@@ -148,6 +149,10 @@ const QUOTE = 34;
 const COMMA = 44;
 const COLON = 58;
 const BACKSLASH = 92;
+const DOT = 46;
+const NINE = 57;
+const UPPER_E = 69;
+const LOWER_E = 101;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123;
@@ -220,6 +225,21 @@ export class JsonFramer implements Framer {
   private inString = false;
   private escape = false;
   private tooDeep = false;
+  /**
+   * The record may hold a number that a double cannot hold exactly: outside
+   * strings, a run of SHORT_NUMBER_CHARS digits and dots, or an `e`/`E`
+   * right after a digit or dot (an exponent; `true` and `false` have theirs
+   * after a letter). Conservative: set for anything that could be one, and
+   * for a scalar wrapper element, which is not scanned. When it stays clear
+   * the parser skips its own scan for such numbers (Parser.parse).
+   */
+  private longNumber = false;
+  /**
+   * Digits and dots outside strings since the last other character that
+   * cleared it: never less than the current number's length (quotes and
+   * brackets do not clear it: no number is next to one in valid JSON).
+   */
+  private numberRun = 0;
   /** The last significant character outside strings, with AFTER_LF when a line break followed it. */
   private prev = 0;
   /** The opening bracket at each depth (up to maxDepth): is a `,` there between array elements? */
@@ -376,6 +396,8 @@ export class JsonFramer implements Framer {
     this.inString = false;
     this.escape = false;
     this.tooDeep = false;
+    this.longNumber = false;
+    this.numberRun = 0;
     this.prev = 0;
     this.keys = Keys.None;
     this.watch = 0;
@@ -442,7 +464,7 @@ export class JsonFramer implements Framer {
     } else if (this.tooDeep) {
       this.handler.reject(`JSON record nested deeper than ${this.maxDepth} levels (the limit); not parsed`, text, this.recLine);
     } else {
-      this.handler.record(text, this.recLine);
+      this.handler.record(text, this.recLine, !this.longNumber);
     }
   }
 
@@ -619,6 +641,7 @@ export class JsonFramer implements Framer {
           this.elementLayout = this.isColumnZero(s, i) ? ElementLayout.Flush : ElementLayout.Indented;
         }
         this.beginRecord(i, Role.Element);
+        this.longNumber = scalar; // a scalar is not scanned for numbers: the parser looks
         this.mode = scalar ? Mode.Scalar : Mode.Value;
         return i;
       }
@@ -697,7 +720,8 @@ export class JsonFramer implements Framer {
   /**
    * The hot loop: one record's bounds. Inside strings (most of the text) it
    * jumps with indexOf to the next quote, backslash or line break, each
-   * position cached until the scan passes it.
+   * position cached until the scan passes it. Outside strings, where every
+   * number is, it notes one that may need its exact text (longNumber).
    */
   private scanValue(s: string, i: number): number {
     const n = s.length;
@@ -709,6 +733,7 @@ export class JsonFramer implements Framer {
     let escape = this.escape;
     let watch = this.watch;
     let prev = this.prev;
+    let numberRun = this.numberRun;
     let nextQuote = -1; // the closing quote of a finished record is behind us
     let nextBackslash = this.nextBackslash;
     let nextLf = this.nextLf;
@@ -809,6 +834,15 @@ export class JsonFramer implements Framer {
             return i + 1;
           }
           break;
+        default:
+          // `,` `:`, a number or a literal. ('/' counts as a digit: it is no
+          // JSON outside strings, and counting too much only costs a scan.)
+          if (c >= DOT && c <= NINE) {
+            if (++numberRun >= SHORT_NUMBER_CHARS) this.longNumber = true;
+          } else if (numberRun !== 0) {
+            if (c === LOWER_E || c === UPPER_E) this.longNumber = true;
+            numberRun = 0;
+          }
       }
       prev = c;
     }
@@ -817,6 +851,7 @@ export class JsonFramer implements Framer {
     this.escape = escape;
     this.watch = watch;
     this.prev = prev;
+    this.numberRun = numberRun;
     return n;
   }
 

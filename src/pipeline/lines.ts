@@ -9,8 +9,12 @@ import { MAX_RAW_CHARS } from '../core/errors.js';
 
 /** What a framer hands on: records, and pieces of input that cannot be records. */
 export interface RecordHandler {
-  /** One record's text (a non-blank line without its `\n`, `\r\n` or `\r`, or one JSON value) and its first line. */
-  record(text: string, lineNo: number): void;
+  /**
+   * One record's text (a non-blank line without its `\n`, `\r\n` or `\r`, or
+   * one JSON value) and its first line. `shortNumbersOnly`: the JSON framer
+   * found no number in it that a double may not hold (see Parser.parse).
+   */
+  record(text: string, lineNo: number, shortNumbersOnly?: boolean): void;
   /** Input that cannot become a record: why, its text (possibly only its start), its first line, and its full length when `raw` was cut. */
   reject(message: string, raw: string, lineNo: number, length?: number): void;
 }

@@ -93,13 +93,13 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     this.logTypeName = logType.name;
   }
 
-  /** One framed record: a line, or a JSON document or array element. */
-  record(text: string, line: number): void {
+  /** One framed record: a line, or a JSON document or array element (`shortNumbersOnly`: see Parser.parse). */
+  record(text: string, line: number, shortNumbersOnly?: boolean): void {
     this.line = line;
     this.raw = text;
     this.outcomes = 0;
     try {
-      this.parser.parse(text, this);
+      this.parser.parse(text, this, shortNumbersOnly);
     } catch (err) {
       // A parser bug must not lose the record or kill the run.
       this.indicators.clear();
@@ -117,12 +117,12 @@ export class RecordProcessor implements ParseSink, RecordHandler {
    * usual; a failure is neither reported nor counted, and its message is
    * returned so the caller can try another type.
    */
-  attempt(text: string, line: number): string | undefined {
+  attempt(text: string, line: number, shortNumbersOnly?: boolean): string | undefined {
     const before = { ...this.counts };
     this.attempting = true;
     this.attemptFailure = undefined;
     try {
-      this.record(text, line);
+      this.record(text, line, shortNumbersOnly);
     } finally {
       this.attempting = false;
     }
