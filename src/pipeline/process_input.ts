@@ -138,7 +138,8 @@ export interface ProcessedInput extends InputResult {
 }
 
 /**
- * Normalizes one input (a path, or `-` for stdin) onto `out`. When the input
+ * Normalizes one input (a path, `-` for stdin, or an InputFile whose name
+ * is not valid UTF-8, opened by its bytes) onto `out`. When the input
  * cannot be read or decompressed to its end, the records before the fault
  * are still written and `problem` says what went wrong.
  */
