@@ -5,13 +5,13 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { formatUnixMillis, normalizeRFC3339 } from './core/timestamp.js';
 import { canonicalIp } from './pipeline/normalize.js';
-import { Terminal } from './pipeline/terminal.js';
+import { Terminal, escapeForTerminal } from './pipeline/terminal.js';
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_TYPES, LOG_TYPE_NAMES, findLogType } from './logtypes/index.js';
 import { parseVpcFormat } from './logtypes/vpc_flow.js';
 import type { ParserOptions } from './logtypes/types.js';
 import { detectInput, type DetectMode } from './pipeline/process_input.js';
-import { InputListError, expandInputs } from './pipeline/inputs.js';
+import { describeSkip, expandInputs, skippedCounts } from './pipeline/inputs.js';
 import { EXIT_USAGE, runNormalize, temporaryOutputs } from './pipeline/run.js';
 import { schemaPath } from './pipeline/validate.js';
 
@@ -87,6 +87,7 @@ interface NormalizeOptions {
   detect?: DetectMode;
   vpcFormat?: string;
   maxLineBytes: number;
+  follow?: boolean;
 }
 
 function parserOptions(vpcFormat: string | undefined): ParserOptions {
@@ -125,6 +126,7 @@ Exit status: 0 all records normalized, 1 some records failed (the rest written),
     .addOption(new Option('-t, --type <LogType>', `the log type (${LOG_TYPE_NAMES.join(', ')})`))
     .option('-e, --errors <file>', 'write error reports to this file as NDJSON instead of stderr')
     .option('-q, --quiet', 'no summary, notices or progress on stderr (errors are still reported)')
+    .option('-L, --follow', 'follow symbolic links inside directories (loops detected, each file read once); links named as arguments are always followed')
     .option('-o, --out-dir <dir>', 'write one .ndjson file per input under <dir>, mirroring the input paths, instead of stdout')
     .option('-z, --gzip', 'with --out-dir: write .ndjson.gz files')
     .option('--skip-existing', 'with --out-dir: leave inputs whose output already exists (resume a run)')
@@ -183,6 +185,7 @@ Examples:
         ...(filter !== undefined ? { filter } : {}),
         stdout: process.stdout,
         terminal: new Terminal(process.stderr),
+        follow: opts.follow === true,
       }));
     });
 
@@ -191,29 +194,34 @@ Examples:
     .description('print each input\'s detected log type (<file>\\t<LogType> or unknown); exit 1 if any is unknown')
     .argument('[files...]', 'input files or directories (walked as by normalize), gzip or plain; - or nothing reads stdin')
     .option('--vpc-format <fields>', 'as for normalize')
+    .option('-L, --follow', 'as for normalize: follow symbolic links inside directories')
     .addHelpText('after', `
 Examples:
   awslogs detect downloads/*.gz
   awslogs detect synced-bucket/ | awk -F'\t' '$2 == "unknown"'
   for f in *.gz; do [ "$(awslogs detect "$f" | cut -f2)" = AWS.ALB ] && echo "$f"; done`)
-    .action(async (files: string[], raw: { vpcFormat?: string }) => {
-      let inputs: string[];
-      try {
-        inputs = (await expandInputs(files)).files.map((f) => f.path);
-      } catch (err) {
-        if (err instanceof InputListError) throw new UsageError(err.message);
-        throw err;
-      }
+    .action(async (files: string[], raw: { vpcFormat?: string; follow?: boolean }) => {
       const settings = { detect: 'input' as const, candidates: LOG_TYPES, parserOptions: parserOptions(raw.vpcFormat), maxLineChars: DEFAULT_MAX_LINE_BYTES };
+      const terminal = new Terminal(process.stderr);
+      const expanded = await expandInputs(files, { follow: raw.follow === true });
       let code = 0;
-      for (const file of inputs) {
-        const d = await detectInput(file, settings);
+      // A path that cannot be read is an error for it alone: the others are still detected.
+      for (const u of expanded.unreadable) {
+        terminal.line(`awslogs: ${escapeForTerminal(u.file)}: ${u.problem}`);
+        code = EXIT_USAGE;
+      }
+      if (expanded.skipped.length > 5) terminal.line(`awslogs: ${skippedCounts(expanded.skipped)}`);
+      else for (const s of expanded.skipped) terminal.line(`awslogs: ${escapeForTerminal(s.file)}: passed over: ${escapeForTerminal(describeSkip(s))}`);
+      for (const input of expanded.files) {
+        // Escaped: a tab or line feed in a name must not forge a result line.
+        const file = escapeForTerminal(input.path);
+        const d = await detectInput(input, settings);
         if (d.problem !== undefined) {
-          process.stderr.write(`awslogs: ${file}: ${d.problem}\n`);
+          terminal.line(`awslogs: ${file}: ${escapeForTerminal(d.problem)}`);
           code = EXIT_USAGE;
         } else if (d.type === undefined) {
           code = Math.max(code, 1);
-          process.stderr.write(`awslogs: ${file}: ${d.reason}\n`);
+          terminal.line(`awslogs: ${file}: ${escapeForTerminal(d.reason)}`);
         }
         process.stdout.write(`${file}\t${d.type ?? 'unknown'}\n`);
       }

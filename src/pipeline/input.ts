@@ -26,6 +26,25 @@ export interface InputInfo {
   bytesRead: number;
 }
 
+/**
+ * An input to open: a path, or an input whose name is not valid UTF-8:
+ * `path` names it in messages (invalid bytes shown `\xNN`) and `bytes` is
+ * what is opened (a Uint8Array once it has crossed to a worker thread).
+ */
+export type InputPath = string | { readonly path: string; readonly bytes?: Uint8Array };
+
+/** The name of an input in messages and error reports. */
+export function shownPath(input: InputPath): string {
+  return typeof input === 'string' ? input : input.path;
+}
+
+/** What the file system opens for an input. */
+function openPath(input: InputPath): string | Buffer {
+  if (typeof input === 'string') return input;
+  const bytes = input.bytes;
+  return bytes === undefined ? input.path : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function describeReadError(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
@@ -44,10 +63,11 @@ function describeReadError(err: unknown): string {
  * that could be read when the input cannot be read whole.
  */
 export async function* readInput(
-  path: string,
+  input: InputPath,
   info: InputInfo = { gzip: false, bytesRead: 0 },
   notice?: (message: string) => void,
 ): AsyncGenerator<Buffer> {
+  const path = openPath(input);
   const source: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK });
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let head: Buffer;
@@ -108,7 +128,7 @@ export async function* gunzipInput(chunks: AsyncIterator<Buffer>, options: Gunzi
   }
 }
 
-async function isRegularFile(path: string): Promise<boolean> {
+async function isRegularFile(path: string | Buffer): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
   } catch {
@@ -117,7 +137,7 @@ async function isRegularFile(path: string): Promise<boolean> {
 }
 
 /** Bytes [start, end) of a file (to its end without `end`), read again. */
-async function* rereadFile(path: string, start: number, end?: number): AsyncGenerator<Buffer> {
+async function* rereadFile(path: string | Buffer, start: number, end?: number): AsyncGenerator<Buffer> {
   if (end !== undefined && end <= start) return;
   const options = end === undefined ? { start } : { start, end: end - 1 };
   for await (const chunk of createReadStream(path, { ...options, highWaterMark: READ_CHUNK })) yield chunk as Buffer;

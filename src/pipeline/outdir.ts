@@ -12,6 +12,7 @@ import type { StandardFields } from '../core/standard.js';
 import type { ReportSink } from './normalize.js';
 import { ErrorsFileError } from './report.js';
 import { BatchedWriter } from './output.js';
+import type { InputPath } from './input.js';
 import { processInput, type InputHooks, type InputSettings, type ProcessedInput } from './process_input.js';
 
 const INPUT_EXTENSIONS = ['.log', '.json', '.jsonl', '.ndjson', '.txt', '.csv'];
@@ -33,7 +34,7 @@ export class OutputError extends Error {}
  * the temporary file is removed then.
  */
 export async function normalizeToFile(
-  file: string,
+  file: InputPath,
   outputPath: string,
   gzip: boolean,
   settings: InputSettings,

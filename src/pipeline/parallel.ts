@@ -112,7 +112,7 @@ export async function processInParallel(
     const request: JobRequest = {
       kind: 'job',
       index: next,
-      file: job.input.path,
+      file: job.input,
       ...(job.output !== undefined ? { output: job.output } : {}),
       gzip: settings.gzip,
       skipExisting: settings.skipExisting,

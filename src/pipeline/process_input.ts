@@ -3,7 +3,7 @@
 import type { StandardFields } from '../core/standard.js';
 import { makeErrorReport } from '../core/errors.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
-import { InputError, readInput, type InputInfo } from './input.js';
+import { InputError, readInput, shownPath, type InputInfo, type InputPath } from './input.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { detectFromSample, SAMPLE_BYTES } from './detect.js';
 import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
@@ -138,12 +138,13 @@ export interface ProcessedInput extends InputResult {
 }
 
 /**
- * Normalizes one input (a path, or `-` for stdin) onto `out`. When the input
+ * Normalizes one input (a path, `-` for stdin, or an InputFile whose name
+ * is not valid UTF-8, opened by its bytes) onto `out`. When the input
  * cannot be read or decompressed to its end, the records before the fault
  * are still written and `problem` says what went wrong.
  */
 export async function processInput(
-  file: string,
+  input: InputPath,
   settings: InputSettings,
   standard: StandardFields,
   out: BatchedWriter,
@@ -151,21 +152,22 @@ export async function processInput(
   hooks: InputHooks = {},
 ): Promise<ProcessedInput> {
   const started = performance.now();
-  const result = await normalizeOne(file, settings, standard, out, reporter, hooks);
+  const result = await normalizeOne(input, settings, standard, out, reporter, hooks);
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }
 
 async function normalizeOne(
-  file: string,
+  input: InputPath,
   settings: InputSettings,
   standard: StandardFields,
   out: BatchedWriter,
   reporter: ReportSink,
   hooks: InputHooks,
 ): Promise<ProcessedInput> {
+  const file = shownPath(input);
   const info: InputInfo = { gzip: false, bytesRead: 0 };
-  const source = readInput(file, info, (message) => reporter.notice(file, message));
+  const source = readInput(input, info, (message) => reporter.notice(file, message));
   const reported = { bytes: 0, written: 0, failed: 0 };
   /** The counts of whatever processes this input, for progress. */
   let live: () => Pick<Counts, "written" | "failed"> = () => reported;
@@ -231,8 +233,9 @@ function withProblem(result: ProcessedInput, problem: string | undefined): Proce
 }
 
 /** `awslogs detect`: reads only the start of each input. */
-export async function detectInput(file: string, settings: InputSettings): Promise<{ type?: string; reason: string; problem?: string }> {
-  const sample = await takeSample(readInput(file));
+export async function detectInput(input: InputPath, settings: InputSettings): Promise<{ type?: string; reason: string; problem?: string }> {
+  const file = shownPath(input);
+  const sample = await takeSample(readInput(input));
   if (sample.fault !== undefined) return { reason: sample.fault.message, problem: sample.fault.message };
   if (sample.chunks.every((c) => c.length === 0)) return { reason: 'the input is empty' };
   const d = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineChars);

@@ -4,7 +4,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { ErrorReport } from '../core/errors.js';
 import { BatchedWriter } from './output.js';
-import type { Terminal } from './terminal.js';
+import { describeSkip, skippedCounts, type SkippedFile } from './inputs.js';
+import { escapeForTerminal, type Terminal } from './terminal.js';
 
 const STDERR_ERROR_LINES = 20;
 
@@ -38,8 +39,8 @@ export interface InputSummary extends Counts {
 export interface RunSummary {
   inputs: InputSummary[];
   types: TypeTotals;
-  /** Files a directory walk passed over on purpose. */
-  skippedFiles: string[];
+  /** Paths a walk passed over on purpose, each with its reason. */
+  skippedFiles: SkippedFile[];
   seconds: number;
   exitStatus: number;
 }
@@ -103,9 +104,15 @@ export class Reporter {
     this.terminal.line(`awslogs: ${file}: ${this.terminal.paint.yellow(message)}`);
   }
 
+  /** A path a walk passed over (a link, a FIFO, the out-dir…), with why; silenced by --quiet. */
+  skippedFile(skipped: SkippedFile): void {
+    if (this.quiet) return;
+    this.terminal.line(`awslogs: ${escapeForTerminal(skipped.file)}: ${this.terminal.paint.yellow(`passed over: ${escapeForTerminal(describeSkip(skipped))}`)}`);
+  }
+
   /** A one-line problem with a whole input (missing file, corrupt gzip, unknown type). */
   inputProblem(file: string, message: string): void {
-    this.terminal.line(`awslogs: ${file}: ${this.terminal.paint.red(message)}`);
+    this.terminal.line(`awslogs: ${escapeForTerminal(file)}: ${this.terminal.paint.red(escapeForTerminal(message))}`);
   }
 
   /** Throws ErrorsFileError once the --errors file has failed, so the run stops instead of losing reports. */
@@ -145,7 +152,15 @@ export class Reporter {
     }
     const existing = run.inputs.filter((i) => i.skippedExisting).length;
     if (existing > 0) this.terminal.line(`awslogs: ${existing} inputs skipped: their output already exists (--skip-existing)`);
-    if (run.skippedFiles.length > 0) this.terminal.line(`awslogs: ${run.skippedFiles.length} files passed over in directories (hidden files, CloudTrail digests)`);
+    if (run.skippedFiles.length > 0) {
+      const listed = run.skippedFiles.length > 5 ? ' (--summary json lists them)' : '';
+      this.terminal.line(`awslogs: ${skippedCounts(run.skippedFiles)}${listed}`);
+    }
+    const troubled = run.inputs.filter((i) => i.problem !== undefined).map((i) => escapeForTerminal(i.file));
+    if (troubled.length > 0) {
+      const more = troubled.length > 5 ? `, and ${troubled.length - 5} more` : '';
+      this.terminal.line(`awslogs: ${troubled.length} ${troubled.length === 1 ? 'input' : 'inputs'} with a problem (named above): ${troubled.slice(0, 5).join(', ')}${more}`);
+    }
     if (run.inputs.length > 1) this.terminal.line(`awslogs: ${run.inputs.length} inputs in ${run.seconds.toFixed(1)}s`);
   }
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { StandardFields } from '../core/standard.js';
-import { InputListError, expandInputs, type InputFile } from './inputs.js';
+import { expandInputs, type InputFile } from './inputs.js';
 import { addCounts, emptyCounts } from './normalize.js';
 import { OutputError, normalizeToFile, outputPathFor } from './outdir.js';
 import { BatchedWriter } from './output.js';
@@ -34,6 +34,8 @@ export interface RunOptions extends InputSettings {
   stdout: Writable;
   terminal: Terminal;
   standard?: StandardFields;
+  /** Follow symbolic links inside walked directories (--follow). */
+  follow?: boolean;
 }
 
 /** Temporary --out-dir files being written (by this thread or a worker): removed on an interrupt. */
@@ -63,14 +65,7 @@ function planJobs(files: readonly InputFile[], opts: RunOptions): Job[] | string
 export async function runNormalize(opts: RunOptions): Promise<number> {
   const started = Date.now();
   const terminal = opts.terminal;
-  let expanded;
-  try {
-    expanded = await expandInputs(opts.inputs);
-  } catch (err) {
-    if (!(err instanceof InputListError)) throw err;
-    terminal.line(`awslogs: ${err.message}`);
-    return EXIT_USAGE;
-  }
+  const expanded = await expandInputs(opts.inputs, { follow: opts.follow === true, ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}) });
   const jobs = planJobs(expanded.files, opts);
   if (typeof jobs === 'string') {
     terminal.line(`awslogs: ${jobs}`);
@@ -83,9 +78,7 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     terminal.line(`awslogs: --errors ${opts.errorsFile}: cannot write (${(err as Error).message})`);
     return EXIT_USAGE;
   }
-  if (!opts.quiet && expanded.skipped.length > 0 && expanded.skipped.length <= 5) {
-    for (const s of expanded.skipped) reporter.notice(s, 'passed over');
-  }
+  if (expanded.skipped.length <= 5) for (const s of expanded.skipped) reporter.skippedFile(s);
   const progress = !opts.quiet && terminal.live
     ? new Progress(terminal, jobs.length, jobs.reduce((n, j) => n + (j.input.size ?? 0), 0))
     : undefined;
@@ -96,6 +89,13 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   const inputs: InputSummary[] = [];
   let unreadable = 0;
   let outputFailed = false;
+  // Paths that could not be read at all (a missing argument, an unreadable
+  // directory): named now, the others still read, exit 2 at the end.
+  for (const u of expanded.unreadable) {
+    unreadable++;
+    inputs.push({ file: u.file, ...emptyCounts(), problem: u.problem });
+    reporter.inputProblem(u.file, u.problem);
+  }
 
   const onResult = (job: Job, result: ProcessedInput) => {
     const summary: InputSummary = { file: job.input.path, ...emptyCounts() };
@@ -139,10 +139,10 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     },
   };
   const inThisThread = async (job: Job): Promise<ProcessedInput> => {
-    if (job.output === undefined) return processInput(job.input.path, opts, standard, out, reporter, hooks);
+    if (job.output === undefined) return processInput(job.input, opts, standard, out, reporter, hooks);
     if (opts.skipExisting && existsSync(job.output)) return { counts: new Map(), skippedExisting: true };
     try {
-      return await normalizeToFile(job.input.path, job.output, opts.gzip, opts, standard, reporter, hooks);
+      return await normalizeToFile(job.input, job.output, opts.gzip, opts, standard, reporter, hooks);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
       return { counts: new Map(), outputProblem: err.message };

@@ -12,6 +12,7 @@ import { LOG_TYPES, findLogType } from '../logtypes/index.js';
 import type { ParserOptions } from '../logtypes/types.js';
 import type { RecordFilter, ReportSink } from './normalize.js';
 import { BatchedWriter } from './output.js';
+import type { InputPath } from './input.js';
 import { OutputError, normalizeToFile } from './outdir.js';
 import { processInput, type DetectMode, type InputHooks, type InputSettings, type ProcessedInput } from './process_input.js';
 
@@ -22,7 +23,8 @@ export type MainMessage =
   | {
     kind: 'job';
     index: number;
-    file: string;
+    /** A Buffer path arrives as a Uint8Array (structured clone); input.ts opens either. */
+    file: InputPath;
     /** --out-dir: the file to write instead of sending data back. */
     output?: string;
     gzip: boolean;
