@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { outputNameProblem, temporaryPathFor } from '../src/pipeline/outdir.js';
-import { findOutputClash, resolvedPath } from '../src/pipeline/output_safety.js';
+import { findOutputClashes, resolvedPath } from '../src/pipeline/output_safety.js';
 import { BIN, ROOT, listFiles, runCli, type RunResult } from './helpers/cli.js';
 import { assertCleanStderr, jsonSummary } from './helpers/hostile.js';
 
@@ -174,16 +174,24 @@ test('no input and stdin a terminal: a usage error, nothing opened (normalize, n
 
 // ---------------------------------------------------------------- item 4
 
-test('an input `a` next to a folder `a.ndjson/`: the clash is found before anything is written (-j 1 and -j 2)', async () => {
+test('an input `a` next to a folder `a.ndjson/`: the clash is found before anything is written, an error for the later input only (-j 1 and -j 2)', async () => {
   put('c1/in/a', vpcText(10));
   put('c1/in/a.ndjson/b.log', vpcText(10));
+  put('c1/in/a.ndjson/c.log', vpcText(10));
   put('c1/in/z/f.log', vpcText(10));
   for (const jobs of ['1', '2']) {
     const out = join(tmp, `c1/out-${jobs}`);
-    const r = await runCli(['normalize', '-j', jobs, '-o', out, join(tmp, 'c1/in')]);
-    assertRefused(r, 'c1/in/a ', 'c1/in/a.ndjson/b.log', join(out, 'a.ndjson'));
-    assert.match(r.stderr, /clash under --out-dir/);
-    assert.equal(existsSync(out), false, 'nothing written');
+    const r = await runCli(['normalize', '-j', jobs, '--summary', 'json', '-o', out, join(tmp, 'c1/in')]);
+    assert.equal(r.code, 2, r.stderr);
+    assertCleanStderr(r.stderr);
+    for (const name of ['b', 'c']) {
+      assert.match(r.stderr, new RegExp(`c1/in/a\\.ndjson/${name}\\.log: cannot write \\S+/a\\.ndjson/${name}\\.ndjson: \\S+/a\\.ndjson is the output file of \\S+c1/in/a, so it cannot be a folder too`));
+    }
+    // Reported first (found before anything was written); the others are complete.
+    assert.match(r.stderr.split('\n')[0]!, /cannot be a folder too/);
+    assert.deepEqual(listFiles(out), ['a.ndjson', 'z/f.ndjson'], `-j ${jobs}`);
+    assert.equal(readFileSync(join(out, 'a.ndjson'), 'utf8').trim().split('\n').length, 10);
+    assert.equal(jsonSummary(r.stderr).inputs.length, 4, 'every input accounted for');
   }
 });
 
@@ -438,10 +446,14 @@ test('outputNameProblem: a component over 255 bytes, or a name that would pass i
   assert.match(outputNameProblem(`out/${'a'.repeat(256)}/x.ndjson`) ?? '', /folder name a+… is 256 bytes long/);
 });
 
-test('findOutputClash: a file of one output where another needs a folder, at any depth; none for siblings', () => {
-  assert.equal(findOutputClash('out', [{ input: 'a', output: 'out/a.ndjson' }, { input: 'b/c', output: 'out/b/c.ndjson' }]), undefined);
-  assert.match(findOutputClash('out/', [{ input: 'a', output: 'out/a.ndjson' }, { input: 'a.ndjson/x/y', output: 'out/a.ndjson/x/y.ndjson' }]) ?? '', /^a and a\.ndjson\/x\/y clash/);
-  assert.match(findOutputClash('.', [{ input: 'p', output: 'p.ndjson.partial/q.ndjson' }, { input: 'r', output: 'p.ndjson' }]) ?? '', /^r and p clash/);
+test('findOutputClashes: the first output keeps its name; a later one where a file needs a folder (or the reverse) clashes, at any depth', () => {
+  assert.deepEqual(findOutputClashes('out', [{ input: 'a', output: 'out/a.ndjson' }, { input: 'b/c', output: 'out/b/c.ndjson' }]), new Map());
+  const fileFirst = findOutputClashes('out/', [{ input: 'a', output: 'out/a.ndjson' }, { input: 'a.ndjson/x/y', output: 'out/a.ndjson/x/y.ndjson' }]);
+  assert.deepEqual([...fileFirst.keys()], [1]);
+  assert.match(fileFirst.get(1)!, /^cannot write out\/a\.ndjson\/x\/y\.ndjson: out\/a\.ndjson is the output file of a, so it cannot be a folder too/);
+  const folderFirst = findOutputClashes('.', [{ input: 'p.ndjson.partial/q', output: 'p.ndjson.partial/q.ndjson' }, { input: 'p', output: 'p.ndjson' }]);
+  assert.deepEqual([...folderFirst.keys()], [1]);
+  assert.match(folderFirst.get(1)!, /^cannot write p\.ndjson: p\.ndjson\.partial is a folder holding the output of p\.ndjson\.partial\/q/);
 });
 
 test('resolvedPath: links resolved in the part that exists, the rest kept', () => {

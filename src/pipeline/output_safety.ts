@@ -163,25 +163,34 @@ export function findOutputOverInput(plan: OutputPlan): string | undefined {
 }
 
 /**
- * Two --out-dir outputs that cannot both exist, or undefined: one would be
- * a file where the other needs a folder (an input `a` next to a folder
- * `a.ndjson/`). Found from the names alone, before anything is written.
- * (Two inputs with the very same output are found by the caller.)
+ * --out-dir outputs that cannot exist next to an earlier one of the same
+ * run: one would be a file where the other needs a folder (an input `a`
+ * next to a folder `a.ndjson/`), at any depth. Found from the names alone,
+ * before anything is written; the earlier output (in the order given) is
+ * kept, and each later one that clashes with it gets a message (by its
+ * index in `outputs`): an error for that input only. (Two inputs with the
+ * very same output are found by the caller.)
  */
-export function findOutputClash(outDir: string, outputs: readonly PlannedOutput[]): string | undefined {
-  const owners = new Map<string, string>();
-  for (const o of outputs) {
-    owners.set(o.output, o.input);
-    owners.set(partialPathFor(o.output), o.input);
-  }
+export function findOutputClashes(outDir: string, outputs: readonly PlannedOutput[]): Map<number, string> {
   const top = join(outDir);
-  for (const o of outputs) {
-    for (let folder = dirname(o.output); folder.length > top.length && folder !== dirname(folder); folder = dirname(folder)) {
-      const other = owners.get(folder);
-      if (other !== undefined) {
-        return `${shown(other)} and ${shown(o.input)} clash under --out-dir: ${shown(folder)} would be the output of the first and the folder of ${shown(o.output)}; give them separately or rename one (nothing was written)`;
-      }
+  /** Output files (and their `.partial` names) and output folders claimed so far, with the input that claimed them. */
+  const files = new Map<string, string>();
+  const folders = new Map<string, string>();
+  const clashes = new Map<number, string>();
+  outputs.forEach((o, index) => {
+    const parents: string[] = [];
+    for (let folder = dirname(o.output); folder.length > top.length && folder !== dirname(folder); folder = dirname(folder)) parents.push(folder);
+    const names = [o.output, partialPathFor(o.output)];
+    const heldAsFolder = names.find((name) => folders.has(name));
+    const heldAsFile = parents.find((folder) => files.has(folder));
+    if (heldAsFolder !== undefined) {
+      clashes.set(index, `cannot write ${shown(o.output)}: ${shown(heldAsFolder)} is a folder holding the output of ${shown(folders.get(heldAsFolder)!)}; convert this input on its own to another --out-dir`);
+    } else if (heldAsFile !== undefined) {
+      clashes.set(index, `cannot write ${shown(o.output)}: ${shown(heldAsFile)} is the output file of ${shown(files.get(heldAsFile)!)}, so it cannot be a folder too; convert this input on its own to another --out-dir`);
+    } else {
+      for (const name of names) files.set(name, o.input);
+      for (const folder of parents) if (!folders.has(folder)) folders.set(folder, o.input);
     }
-  }
-  return undefined;
+  });
+  return clashes;
 }

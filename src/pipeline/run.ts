@@ -11,7 +11,7 @@ import { addCounts, emptyCounts } from './normalize.js';
 import { OutputError, normalizeToFile, failedOutputResult, outputPathFor } from './outdir.js';
 import { BatchedWriter } from './output.js';
 import { MAX_WORKERS, processInParallel } from './parallel.js';
-import { findOutputClash, findOutputOverInput } from './output_safety.js';
+import { findOutputClashes, findOutputOverInput } from './output_safety.js';
 import { processInput, type InputSettings, type ProcessedInput } from './process_input.js';
 import { Progress } from './progress.js';
 import { ErrorsFileError, Reporter, type InputSummary, type RunSummary, type TypeTotals } from './report.js';
@@ -45,6 +45,8 @@ export const temporaryOutputs = temporaryPaths;
 export interface Job {
   input: InputFile;
   output?: string;
+  /** Why the output cannot be written, known before anything is read (it clashes with another output). */
+  outputClash?: string;
 }
 
 function planJobs(files: readonly InputFile[], opts: RunOptions): Job[] | string {
@@ -62,10 +64,18 @@ function planJobs(files: readonly InputFile[], opts: RunOptions): Job[] | string
   return jobs;
 }
 
-/** Why the outputs of this run are unsafe (one is an input, two clash), checked before anything is opened for writing. */
+/**
+ * Why the outputs of this run are unsafe (one is an input), checked before
+ * anything is opened for writing; also marks the jobs whose output clashes
+ * with an earlier one (an error for that input only).
+ */
 function outputSafetyProblem(opts: RunOptions, files: readonly InputFile[], jobs: readonly Job[]): string | undefined {
-  const outputs = jobs.flatMap((j) => (j.output === undefined ? [] : [{ input: j.input.path, output: j.output }]));
-  return (opts.outDir === undefined ? undefined : findOutputClash(opts.outDir, outputs)) ?? findOutputOverInput({
+  const withOutput = jobs.filter((j) => j.output !== undefined);
+  const outputs = withOutput.map((j) => ({ input: j.input.path, output: j.output! }));
+  if (opts.outDir !== undefined) {
+    for (const [index, clash] of findOutputClashes(opts.outDir, outputs)) withOutput[index]!.outputClash = clash;
+  }
+  return findOutputOverInput({
     args: opts.inputs,
     inputs: files.map((f) => f.path),
     ...(opts.errorsFile !== undefined ? { errorsFile: opts.errorsFile } : {}),
@@ -173,17 +183,20 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     }
   };
 
+  // Clashing outputs are reported first: they were found before anything was written, and their inputs are not read.
+  for (const job of jobs) if (job.outputClash !== undefined) onResult(job, { counts: new Map(), outputProblem: job.outputClash });
+  const runnable = jobs.filter((j) => j.outputClash === undefined);
   try {
     // stdin cannot be handed to a worker thread: a run that reads it stays in this thread.
-    if (opts.jobs > 1 && jobs.length > 1 && !jobs.some((j) => j.input.path === '-')) {
+    if (opts.jobs > 1 && runnable.length > 1 && !runnable.some((j) => j.input.path === '-')) {
       await out.flush();
       const threads = Math.min(opts.jobs, MAX_WORKERS);
-      if (threads < Math.min(opts.jobs, jobs.length)) {
+      if (threads < Math.min(opts.jobs, runnable.length)) {
         reporter.runNotice(`--jobs ${opts.jobs} lowered to ${threads} (4 per core): more workers would only add memory, not speed`);
       }
-      await processInParallel(jobs, opts, threads, opts.stdout, reporter, hooks, onResult);
+      await processInParallel(runnable, opts, threads, opts.stdout, reporter, hooks, onResult);
     } else {
-      for (const job of jobs) {
+      for (const job of runnable) {
         onResult(job, await inThisThread(job));
         // A full disk fails every file after it too: stop at the first. Other
         // output failures (a name too long, a folder in the way) are that input's.
