@@ -158,6 +158,9 @@ function stdoutProblem(plan: OutputPlan, inputs: Map<Identity, string>): string 
  * both paths, escaped for the terminal.
  */
 export function findOutputOverInput(plan: OutputPlan): string | undefined {
+  // Nothing is written but stdout (a pipe or a terminal): no input to compare, no stat per input.
+  const stdoutIsFile = plan.stdoutUsed && identityOfStream(1) !== undefined;
+  if (plan.errorsFile === undefined && plan.outDir === undefined && !stdoutIsFile) return undefined;
   const inputs = inputsByIdentity(plan.inputs);
   return errorsFileProblem(plan, inputs) ?? outDirProblem(plan, inputs) ?? stdoutProblem(plan, inputs);
 }
