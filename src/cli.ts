@@ -1,6 +1,6 @@
 // The command line: parses options and wires streams; all the work is in
 // the pipeline. Usage errors exit 2 with one line (OUTPUT.md).
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { formatUnixMillis, normalizeRFC3339 } from './core/timestamp.js';
@@ -12,12 +12,29 @@ import { parseVpcFormat } from './logtypes/vpc_flow.js';
 import type { ParserOptions } from './logtypes/types.js';
 import { detectInput, type DetectMode } from './pipeline/process_input.js';
 import { describeSkip, expandInputs, skippedCounts } from './pipeline/inputs.js';
-import { EXIT_USAGE, runNormalize, temporaryOutputs } from './pipeline/run.js';
+import { EXIT_USAGE, runNormalize } from './pipeline/run.js';
+import { removeTemporaryPathsOnExit, stopAndRemoveTemporaryPaths } from './pipeline/cleanup.js';
 import { schemaPath } from './pipeline/validate.js';
 
 const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 class UsageError extends Error {}
+
+/** Whether stdin is a terminal (a function, so that the check has one place). */
+function stdinIsTerminal(): boolean {
+  return process.stdin.isTTY === true;
+}
+
+/**
+ * Reading stdin that is a terminal would wait for typed logs while the
+ * user meant to name a file (`--errors flow.log` with no other argument):
+ * a usage error, before anything is opened.
+ */
+function requireInputs(files: readonly string[]): void {
+  if ((files.length === 0 || files.includes('-')) && stdinIsTerminal()) {
+    throw new UsageError('no input: give files or directories, or pipe data in');
+  }
+}
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -150,9 +167,7 @@ Examples:
   aws guardduty get-findings --detector-id D --finding-ids F | awslogs normalize --type AWS.GuardDuty`)
     .action(async (files: string[], opts: NormalizeOptions) => {
       const logType = opts.type === undefined ? undefined : findLogType(opts.type);
-      if ((files.length === 0 || files.includes('-')) && process.stdin.isTTY === true && opts.quiet !== true) {
-        process.stderr.write('awslogs: reading logs from the terminal (stdin); end with Ctrl-D, or name files to read\n');
-      }
+      requireInputs(files);
       if (opts.type !== undefined && logType === undefined) throw new UsageError(unknownTypeMessage(opts.type));
       if (logType !== undefined && opts.detect !== undefined) throw new UsageError('--detect and --type exclude each other');
       if (opts.outDir === undefined && (opts.gzip === true || opts.skipExisting === true)) {
@@ -201,6 +216,7 @@ Examples:
   awslogs detect synced-bucket/ | awk -F'\t' '$2 == "unknown"'
   for f in *.gz; do [ "$(awslogs detect "$f" | cut -f2)" = AWS.ALB ] && echo "$f"; done`)
     .action(async (files: string[], raw: { vpcFormat?: string; follow?: boolean }) => {
+      requireInputs(files);
       const settings = { detect: 'input' as const, candidates: LOG_TYPES, parserOptions: parserOptions(raw.vpcFormat), maxLineChars: DEFAULT_MAX_LINE_BYTES };
       const terminal = new Terminal(process.stderr);
       const expanded = await expandInputs(files, { follow: raw.follow === true });
@@ -250,18 +266,34 @@ Examples:
   return program;
 }
 
-/** A closed stdout (`| head`) ends the program quietly with status 0. */
-/** Ctrl-C: no half output file is left behind; 130 as shells expect. */
-function cleanUpOnInterrupt(): void {
-  const stop = (signal: NodeJS.Signals) => {
-    for (const temp of temporaryOutputs) rmSync(temp, { force: true, recursive: true });
-    process.stderr.write(`\nawslogs: interrupted (${signal}); no partial output files left\n`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+/** The exit status after a signal, as shells give it: 128 + the signal's number. */
+const SIGNAL_EXIT_STATUS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Ctrl-C, `kill`, a dropped SSH session: the workers are stopped and no
+ * half output file or spill folder is left behind; 128 + the signal's
+ * number, as shells expect. Every other way out removes them too (the
+ * 'exit' event).
+ */
+function cleanUpOnSignals(): void {
+  removeTemporaryPathsOnExit();
+  let stopping = false;
+  const stop = (signal: keyof typeof SIGNAL_EXIT_STATUS) => {
+    // A second signal while cleaning up changes nothing: the cleanup is bounded in time.
+    if (stopping) return;
+    stopping = true;
+    void stopAndRemoveTemporaryPaths().finally(() => {
+      // After SIGHUP the terminal may be gone: a failed write must not stop the exit.
+      try {
+        new Terminal(process.stderr).line(`\nawslogs: interrupted (${signal}); no partial output files left`);
+      } catch { /* nothing to tell it to */ }
+      process.exit(SIGNAL_EXIT_STATUS[signal]);
+    });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  for (const signal of Object.keys(SIGNAL_EXIT_STATUS) as Array<keyof typeof SIGNAL_EXIT_STATUS>) process.on(signal, stop);
 }
 
+/** A closed stdout (`| head`) ends the program quietly with status 0 (the 'exit' event removes spill files). */
 function exitQuietlyOnClosedStdout(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0);
@@ -272,7 +304,7 @@ function exitQuietlyOnClosedStdout(): void {
 
 export async function main(argv: readonly string[]): Promise<number> {
   exitQuietlyOnClosedStdout();
-  cleanUpOnInterrupt();
+  cleanUpOnSignals();
   let code = 0;
   const program = buildProgram((c) => { code = c; });
   try {

@@ -1,10 +1,13 @@
 // --out-dir: one output file per input, mirroring the input's path below the
 // argument it was found under. Each output is written under a temporary
 // name and renamed when complete, so an interrupted run never leaves a half
-// file that looks whole.
+// file that looks whole; an input that could not be read to its end (or
+// whose type was not detected) is renamed to `<output>.partial` instead, so
+// that --skip-existing retries it.
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -26,12 +29,114 @@ export function outputPathFor(outDir: string, relativePath: string, gzip: boolea
   return join(outDir, rel + (gzip ? '.ndjson.gz' : '.ndjson'));
 }
 
-export class OutputError extends Error {}
+/** Appended to the output of an input that did not complete: it must not look complete. */
+export const PARTIAL_SUFFIX = '.partial';
+
+/** The longest file name (one path component) Linux file systems take, in bytes. */
+const NAME_MAX_BYTES = 255;
+
+/** Failures of the file system as a whole: every later output would fail the same way, so the run stops. */
+const RUN_WIDE_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
+/** An output cannot be written. `runWide`: the file system is full or read-only, so the run stops. */
+export class OutputError extends Error {
+  constructor(message: string, readonly runWide = false) {
+    super(message);
+  }
+
+  static from(what: string, err: unknown): OutputError {
+    const code = (err as NodeJS.ErrnoException).code;
+    return new OutputError(`${what}: ${(err as Error).message ?? String(err)}`, code !== undefined && RUN_WIDE_CODES.has(code));
+  }
+}
+
+/** The result of an input whose output could not be written: a problem for that input, or for the run. */
+export function failedOutputResult(err: OutputError): ProcessedInput {
+  return { counts: new Map(), outputProblem: err.message, ...(err.runWide ? { outputStopsRun: true } : {}) };
+}
+
+/** `<output>.partial`: where the output of an input that did not complete is kept. */
+export function partialPathFor(outputPath: string): string {
+  return outputPath + PARTIAL_SUFFIX;
+}
 
 /**
- * Normalizes one input into `outputPath` (through a temporary file). Throws
- * OutputError when the output cannot be written (full disk, no permission);
- * the temporary file is removed then.
+ * The temporary name an output is written under: `<output>.tmp-<pid>`, in
+ * the same folder (so the rename is atomic). Outputs are distinct within a
+ * run, so the name is too, and the main thread can name a worker's
+ * temporary file before the worker creates it (to remove it on a signal).
+ * A name that would pass 255 bytes is cut and made unique by a hash.
+ */
+export function temporaryPathFor(outputPath: string): string {
+  const suffix = `.tmp-${process.pid}`;
+  const name = basename(outputPath);
+  if (Buffer.byteLength(name + suffix) <= NAME_MAX_BYTES) return outputPath + suffix;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  const keep = Buffer.from(name).subarray(0, NAME_MAX_BYTES - suffix.length - hash.length - 1).toString('utf8').replace(/\uFFFD$/, '');
+  return join(dirname(outputPath), `${keep}~${hash}${suffix}`);
+}
+
+/** Why an output path cannot exist on a Linux file system (a name over 255 bytes), or undefined. */
+export function outputNameProblem(outputPath: string): string | undefined {
+  for (const part of dirname(outputPath).split('/')) {
+    const bytes = Buffer.byteLength(part);
+    if (bytes > NAME_MAX_BYTES) return `the folder name ${part.slice(0, 40)}… is ${bytes} bytes long; file systems allow ${NAME_MAX_BYTES} (ENAMETOOLONG)`;
+  }
+  const bytes = Buffer.byteLength(basename(outputPath));
+  if (bytes > NAME_MAX_BYTES) return `the name is ${bytes} bytes long; file systems allow ${NAME_MAX_BYTES} (ENAMETOOLONG)`;
+  // Checked now, not after the input is read: an input that does not complete is renamed to <output>.partial.
+  if (bytes + PARTIAL_SUFFIX.length > NAME_MAX_BYTES) {
+    return `the name is ${bytes} bytes long; with the ${PARTIAL_SUFFIX} suffix awslogs may need it passes the ${NAME_MAX_BYTES} that file systems allow (ENAMETOOLONG)`;
+  }
+  return undefined;
+}
+
+/** The first existing path among `path` and its ancestors (links followed), and whether it is a folder. */
+async function nearestExisting(path: string): Promise<{ path: string; isDirectory: boolean } | undefined> {
+  for (let p = path; ; p = dirname(p)) {
+    const s = await stat(p).catch(() => undefined);
+    if (s !== undefined) return { path: p, isDirectory: s.isDirectory() };
+    if (dirname(p) === p) return undefined;
+  }
+}
+
+/**
+ * Checks that `outputPath` can be written before its input is read: a name
+ * the file system takes, a folder that exists or can be created (no file in
+ * the way), and no directory at the output path itself. Throws OutputError.
+ */
+async function prepareOutput(outputPath: string): Promise<void> {
+  const nameProblem = outputNameProblem(outputPath);
+  if (nameProblem !== undefined) throw new OutputError(`cannot write ${outputPath}: ${nameProblem}`);
+  const folder = dirname(outputPath);
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (err) {
+    const blocking = await nearestExisting(folder);
+    if (blocking !== undefined && !blocking.isDirectory) {
+      // Node's message without the syscall and path it repeats ("ENOTDIR: not a directory"), then which file is in the way.
+      const reason = (err as Error).message.split(',')[0];
+      throw new OutputError(`cannot create ${folder}: ${reason} (${blocking.path} is a file, not a folder)`);
+    }
+    throw OutputError.from(`cannot create ${folder}`, err);
+  }
+  const existing = await lstat(outputPath).catch(() => undefined);
+  if (existing?.isDirectory() === true) throw new OutputError(`cannot write ${outputPath}: a folder of that name is in the way`);
+}
+
+/** Removes a path, ignoring every error: used on paths that may not exist, while reporting another failure. */
+async function removeQuietly(path: string): Promise<void> {
+  await rm(path, { force: true }).catch(() => undefined);
+}
+
+/**
+ * Normalizes one input into `outputPath` (through a temporary file). An
+ * input that did not complete (`problem` or `detectionProblem` set) is kept
+ * as `<outputPath>.partial`, and a complete output of an earlier run is
+ * removed (it no longer matches the input); a complete one replaces any
+ * `.partial`. Throws OutputError when the output cannot be written (full
+ * disk, no permission, a name too long, a folder in the way); the temporary
+ * file is removed then. Throws ErrorsFileError as it comes.
  */
 export async function normalizeToFile(
   file: InputPath,
@@ -42,12 +147,8 @@ export async function normalizeToFile(
   reporter: ReportSink,
   hooks: InputHooks = {},
 ): Promise<ProcessedInput> {
-  const temp = `${outputPath}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  try {
-    await mkdir(dirname(outputPath), { recursive: true });
-  } catch (err) {
-    throw new OutputError(`cannot create ${dirname(outputPath)}: ${(err as Error).message}`);
-  }
+  await prepareOutput(outputPath);
+  const temp = temporaryPathFor(outputPath);
   hooks.temporary?.(temp, true);
   const fileStream = createWriteStream(temp);
   let failure: Error | undefined;
@@ -67,14 +168,28 @@ export async function normalizeToFile(
     sink.end();
     await piped;
     if (failure !== undefined) throw failure;
-    await rename(temp, outputPath);
+    await keepOutput(temp, outputPath, result);
     return result;
   } catch (err) {
     sink.destroy();
-    await rm(temp, { force: true });
+    await removeQuietly(temp);
     if (err instanceof ErrorsFileError) throw err;
-    throw new OutputError(`cannot write ${outputPath}: ${(failure ?? (err as Error)).message}`);
+    throw OutputError.from(`cannot write ${outputPath}`, failure ?? err);
   } finally {
     hooks.temporary?.(temp, false);
   }
+}
+
+/** Renames the finished temporary file to the output, or to `<output>.partial` when the input did not complete. */
+async function keepOutput(temp: string, outputPath: string, result: ProcessedInput): Promise<void> {
+  const partial = partialPathFor(outputPath);
+  if (result.problem === undefined && result.detectionProblem === undefined) {
+    await rename(temp, outputPath);
+    await removeQuietly(partial);
+    return;
+  }
+  await rename(temp, partial);
+  result.partialOutput = partial;
+  // An earlier run's complete output is of an input that no longer reads to its end: it would make --skip-existing pass over this one.
+  await removeQuietly(outputPath);
 }

@@ -1,24 +1,39 @@
-// `--jobs N`: several inputs normalized at once on worker threads. On stdout
-// the output keeps input order (file by file), so results do not depend on
-// N: the file whose turn it is streams straight through; a later file keeps
-// up to BUDGET_BYTES in memory, then spills to a temporary file that is
-// copied out when its turn comes, so memory stays bounded and the workers
-// never wait for each other. With --out-dir each worker writes its own files.
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// `--jobs N`: several inputs normalized at once on worker threads (at most
+// MAX_WORKERS). On stdout the output keeps input order (file by file), so
+// results do not depend on N: the file whose turn it is streams straight
+// through; later files keep their output in memory while all of them
+// together hold less than BUDGET_BYTES, and past that the one that grows
+// spills to a temporary file that is copied out when its turn comes, so
+// memory stays bounded whatever N is and the workers never wait for each
+// other. With --out-dir each worker writes its own files.
+import { createReadStream, createWriteStream, mkdtempSync, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { ErrorReport } from '../core/errors.js';
+import { registerStopper } from './cleanup.js';
 import type { ErrorSink } from './normalize.js';
+import { temporaryPathFor } from './outdir.js';
 import { waitForDrain } from './output.js';
 import type { InputHooks, InputSettings, ProcessedInput } from './process_input.js';
 import type { Job } from './run.js';
 import type { JobRequest, MainMessage, WorkerMessage } from './worker.js';
 
-/** Output of a later input kept in memory before it spills to disk (tests lower it). */
-const BUDGET_BYTES = Number(process.env.AWSLOGS_ORDER_BUFFER_BYTES) || 16 * 1024 * 1024;
+/**
+ * Output of later inputs kept in memory, all of them together, before one
+ * spills to disk (tests lower it). Each worker adds at most MAX_IN_FLIGHT
+ * batches in flight on top.
+ */
+const BUDGET_BYTES = Number(process.env.AWSLOGS_ORDER_BUFFER_BYTES) || 64 * 1024 * 1024;
+
+/**
+ * The most worker threads a run starts, whatever --jobs asks: each costs a
+ * V8 heap (tens of MB), and past a few per core they add memory, not speed
+ * (256 workers reached 3 GB).
+ */
+export const MAX_WORKERS = 4 * availableParallelism();
 
 interface Pending {
   chunks: Uint8Array[];
@@ -64,6 +79,15 @@ export async function processInParallel(
   let copying = false;
   let spillDir: string | undefined;
   let spills = 0;
+  /** Bytes of later inputs' output held in memory (the `bytes` of every pending input). */
+  let buffered = 0;
+  /** A signal terminates the workers before temporary files are removed, so none is created after. */
+  const unregisterStopper = registerStopper(() => Promise.all(workers.map((w) => w.terminate())));
+  /** Gives back an input's share of the memory budget once its chunks are written or spilled. */
+  const release = (p: Pending) => {
+    buffered -= p.bytes;
+    p.bytes = 0;
+  };
 
   const ack = (w: Worker) => w.postMessage({ kind: 'ack' } satisfies MainMessage);
   const writeThenAck = (stream: Writable, chunk: Uint8Array, w: Worker) => {
@@ -80,14 +104,15 @@ export async function processInParallel(
   /** Moves an input's buffered output to a new spill file; later batches go there too. */
   const startSpill = async (p: Pending): Promise<void> => {
     if (spillDir === undefined) {
-      spillDir = await mkdtemp(join(tmpdir(), 'awslogs-order-'));
+      // Synchronous, so that no exit can come between creating the folder and registering it for removal.
+      spillDir = mkdtempSync(join(tmpdir(), 'awslogs-order-'));
       hooks.temporary?.(spillDir, true);
     }
     const path = join(spillDir, `${spills++}.ndjson`);
     const stream = createWriteStream(path);
     // Everything buffered so far, including batches that came while the directory was made.
     for (const c of p.chunks.splice(0)) stream.write(c);
-    p.bytes = 0;
+    release(p);
     p.spill = { path, stream };
     for (const held of p.heldAcks.splice(0)) ack(held);
   };
@@ -123,6 +148,8 @@ export async function processInParallel(
       ...(settings.filter !== undefined ? { filter: settings.filter } : {}),
     };
     next++;
+    // Known here before the worker creates it, so that a signal can remove it whatever the worker has told.
+    if (job.output !== undefined) hooks.temporary?.(temporaryPathFor(job.output), true);
     w.postMessage(request);
   };
 
@@ -140,7 +167,7 @@ export async function processInParallel(
           copying = false;
         }
         for (const c of p.chunks.splice(0)) stdout.write(c);
-        p.bytes = 0;
+        release(p);
         for (const w of p.heldAcks.splice(0)) ack(w);
         if (p.result === undefined) return;
         onResult(jobs[head]!, p.result);
@@ -166,8 +193,9 @@ export async function processInParallel(
           } else {
             p.chunks.push(msg.chunk);
             p.bytes += msg.chunk.length;
+            buffered += msg.chunk.length;
             if (p.spilling !== undefined) p.heldAcks.push(w);
-            else if (p.bytes < BUDGET_BYTES) ack(w);
+            else if (buffered < BUDGET_BYTES) ack(w);
             else {
               p.heldAcks.push(w);
               p.spilling = startSpill(p).then(() => { p.spilling = undefined; });
@@ -185,7 +213,8 @@ export async function processInParallel(
           return;
         case 'done':
           p.result = msg.result;
-          if (msg.result.outputProblem !== undefined) stopping = true;
+          if (jobs[msg.index]!.output !== undefined) hooks.temporary?.(temporaryPathFor(jobs[msg.index]!.output!), false);
+          if (msg.result.outputStopsRun === true) stopping = true;
           startJob(w);
           if (atHead && !copying) advanceOrFail();
           return;
@@ -201,6 +230,7 @@ export async function processInParallel(
       startJob(w);
     }
   }).finally(async () => {
+    unregisterStopper();
     await Promise.all(workers.map((w) => w.terminate()));
     if (spillDir !== undefined) {
       await rm(spillDir, { recursive: true, force: true });

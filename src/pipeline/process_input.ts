@@ -131,6 +131,10 @@ export interface ProcessedInput extends InputResult {
   detectionProblem?: string;
   /** --out-dir: why the output could not be written. */
   outputProblem?: string;
+  /** --out-dir: the output failed in a way every later one would (a full disk): the run stops. */
+  outputStopsRun?: boolean;
+  /** --out-dir: the input did not complete, so its output was kept under this `.partial` name. */
+  partialOutput?: string;
   /** --skip-existing: the output was already there, the input was not read. */
   skippedExisting?: boolean;
   /** Time spent on this input. */

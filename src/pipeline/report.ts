@@ -30,8 +30,10 @@ export interface InputSummary extends Counts {
   logType?: string;
   /** Why the input could not be read to its end, or its type not detected. */
   problem?: string;
-  /** --out-dir: the file written (absent when skipped or failed). */
+  /** --out-dir: the file written (absent when skipped or failed); `<output>.partial` when `partial`. */
   output?: string;
+  /** --out-dir: the input did not complete (unreadable, cut short, type not detected): its output is kept as `.partial`, which --skip-existing redoes. */
+  partial?: boolean;
   /** --skip-existing: the output was already there. */
   skippedExisting?: boolean;
 }
@@ -110,6 +112,12 @@ export class Reporter {
     this.terminal.line(`awslogs: ${escapeForTerminal(skipped.file)}: ${this.terminal.paint.yellow(`passed over: ${escapeForTerminal(describeSkip(skipped))}`)}`);
   }
 
+  /** A notice about the run as a whole (not one input); silenced by --quiet. */
+  runNotice(message: string): void {
+    if (this.quiet) return;
+    this.terminal.line(`awslogs: ${this.terminal.paint.yellow(message)}`);
+  }
+
   /** A one-line problem with a whole input (missing file, corrupt gzip, unknown type). */
   inputProblem(file: string, message: string): void {
     this.terminal.line(`awslogs: ${escapeForTerminal(file)}: ${this.terminal.paint.red(escapeForTerminal(message))}`);
@@ -152,6 +160,8 @@ export class Reporter {
     }
     const existing = run.inputs.filter((i) => i.skippedExisting).length;
     if (existing > 0) this.terminal.line(`awslogs: ${existing} inputs skipped: their output already exists (--skip-existing)`);
+    const partial = run.inputs.filter((i) => i.partial === true).length;
+    if (partial > 0) this.terminal.line(`awslogs: ${partial === 1 ? '1 input' : `${partial} inputs`} did not complete: their records are kept under a .partial name, which a rerun with --skip-existing redoes`);
     if (run.skippedFiles.length > 0) {
       const listed = run.skippedFiles.length > 5 ? ' (--summary json lists them)' : '';
       this.terminal.line(`awslogs: ${skippedCounts(run.skippedFiles)}${listed}`);

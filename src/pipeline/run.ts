@@ -5,11 +5,13 @@
 import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { StandardFields } from '../core/standard.js';
+import { temporaryPaths } from './cleanup.js';
 import { expandInputs, type InputFile } from './inputs.js';
 import { addCounts, emptyCounts } from './normalize.js';
-import { OutputError, normalizeToFile, outputPathFor } from './outdir.js';
+import { OutputError, normalizeToFile, failedOutputResult, outputPathFor } from './outdir.js';
 import { BatchedWriter } from './output.js';
-import { processInParallel } from './parallel.js';
+import { MAX_WORKERS, processInParallel } from './parallel.js';
+import { findOutputClashes, findOutputOverInput } from './output_safety.js';
 import { processInput, type InputSettings, type ProcessedInput } from './process_input.js';
 import { Progress } from './progress.js';
 import { ErrorsFileError, Reporter, type InputSummary, type RunSummary, type TypeTotals } from './report.js';
@@ -38,13 +40,15 @@ export interface RunOptions extends InputSettings {
   follow?: boolean;
 }
 
-/** Temporary --out-dir files being written (by this thread or a worker): removed on an interrupt. */
-export const temporaryOutputs = new Set<string>();
+/** Temporary --out-dir files being written (by this thread or a worker): removed on an interrupt or any other exit. */
+export const temporaryOutputs = temporaryPaths;
 
 /** A job of the run: one input and, with --out-dir, where its output goes. */
 export interface Job {
   input: InputFile;
   output?: string;
+  /** Why the output cannot be written, known before anything is read (it clashes with another output). */
+  outputClash?: string;
 }
 
 function planJobs(files: readonly InputFile[], opts: RunOptions): Job[] | string {
@@ -62,6 +66,27 @@ function planJobs(files: readonly InputFile[], opts: RunOptions): Job[] | string
   return jobs;
 }
 
+/**
+ * Why the outputs of this run are unsafe (one is an input), checked before
+ * anything is opened for writing; also marks the jobs whose output clashes
+ * with an earlier one (an error for that input only).
+ */
+function outputSafetyProblem(opts: RunOptions, files: readonly InputFile[], jobs: readonly Job[]): string | undefined {
+  const withOutput = jobs.filter((j) => j.output !== undefined);
+  const outputs = withOutput.map((j) => ({ input: j.input.path, output: j.output! }));
+  if (opts.outDir !== undefined) {
+    for (const [index, clash] of findOutputClashes(opts.outDir, outputs)) withOutput[index]!.outputClash = clash;
+  }
+  return findOutputOverInput({
+    args: opts.inputs,
+    inputs: files.map((f) => f.path),
+    ...(opts.errorsFile !== undefined ? { errorsFile: opts.errorsFile } : {}),
+    ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
+    outputs,
+    stdoutUsed: opts.outDir === undefined,
+  });
+}
+
 export async function runNormalize(opts: RunOptions): Promise<number> {
   const started = Date.now();
   const terminal = opts.terminal;
@@ -69,6 +94,11 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   const jobs = planJobs(expanded.files, opts);
   if (typeof jobs === 'string') {
     terminal.line(`awslogs: ${jobs}`);
+    return EXIT_USAGE;
+  }
+  const unsafe = outputSafetyProblem(opts, expanded.files, jobs);
+  if (unsafe !== undefined) {
+    terminal.line(`awslogs: ${unsafe}`);
     return EXIT_USAGE;
   }
   const reporter = new Reporter(terminal, opts.errorsFile, opts.quiet);
@@ -96,6 +126,8 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     inputs.push({ file: u.file, ...emptyCounts(), problem: u.problem });
     reporter.inputProblem(u.file, u.problem);
   }
+  /** A full or read-only file system: every later output would fail the same way. */
+  let runStopped = false;
 
   const onResult = (job: Job, result: ProcessedInput) => {
     const summary: InputSummary = { file: job.input.path, ...emptyCounts() };
@@ -120,12 +152,14 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     }
     if (result.outputProblem !== undefined) {
       outputFailed = true;
+      if (result.outputStopsRun === true) runStopped = true;
       summary.problem = result.outputProblem;
       reporter.inputProblem(job.input.path, result.outputProblem);
     } else if (result.skippedExisting) {
       summary.skippedExisting = true;
     } else if (job.output !== undefined) {
-      summary.output = job.output;
+      summary.output = result.partialOutput ?? job.output;
+      if (result.partialOutput !== undefined) summary.partial = true;
     }
     inputs.push(summary);
     progress?.fileDone();
@@ -145,20 +179,28 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       return await normalizeToFile(job.input, job.output, opts.gzip, opts, standard, reporter, hooks);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
-      return { counts: new Map(), outputProblem: err.message };
+      return failedOutputResult(err);
     }
   };
 
+  // Clashing outputs are reported first: they were found before anything was written, and their inputs are not read.
+  for (const job of jobs) if (job.outputClash !== undefined) onResult(job, { counts: new Map(), outputProblem: job.outputClash });
+  const runnable = jobs.filter((j) => j.outputClash === undefined);
   try {
     // stdin cannot be handed to a worker thread: a run that reads it stays in this thread.
-    if (opts.jobs > 1 && jobs.length > 1 && !jobs.some((j) => j.input.path === '-')) {
+    if (opts.jobs > 1 && runnable.length > 1 && !runnable.some((j) => j.input.path === '-')) {
       await out.flush();
-      await processInParallel(jobs, opts, opts.jobs, opts.stdout, reporter, hooks, onResult);
+      const threads = Math.min(opts.jobs, MAX_WORKERS);
+      if (threads < Math.min(opts.jobs, runnable.length)) {
+        reporter.runNotice(`--jobs ${opts.jobs} lowered to ${threads} (4 per core): more workers would only add memory, not speed`);
+      }
+      await processInParallel(runnable, opts, threads, opts.stdout, reporter, hooks, onResult);
     } else {
-      for (const job of jobs) {
+      for (const job of runnable) {
         onResult(job, await inThisThread(job));
-        // A full disk fails every file after it too: stop at the first.
-        if (outputFailed) break;
+        // A full disk fails every file after it too: stop at the first. Other
+        // output failures (a name too long, a folder in the way) are that input's.
+        if (runStopped) break;
       }
     }
     await out.flush();
@@ -172,7 +214,7 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     return EXIT_USAGE;
   }
 
-  if (outputFailed && inputs.length < jobs.length) {
+  if (runStopped && inputs.length < jobs.length) {
     terminal.line(`awslogs: stopped after the output failure: ${jobs.length - inputs.length} inputs were not read`);
   }
   let exitStatus = EXIT_OK;

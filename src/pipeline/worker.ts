@@ -13,7 +13,7 @@ import type { ParserOptions } from '../logtypes/types.js';
 import type { RecordFilter, ReportSink } from './normalize.js';
 import { BatchedWriter } from './output.js';
 import type { InputPath } from './input.js';
-import { OutputError, normalizeToFile } from './outdir.js';
+import { OutputError, normalizeToFile, failedOutputResult } from './outdir.js';
 import { processInput, type DetectMode, type InputHooks, type InputSettings, type ProcessedInput } from './process_input.js';
 
 export const MAX_IN_FLIGHT = 4;
@@ -110,7 +110,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
         result = await normalizeToFile(job.file, job.output, job.gzip, settings, standard, reporter, hooks);
       } catch (err) {
         if (!(err instanceof OutputError)) throw err;
-        result = { counts: new Map(), outputProblem: err.message };
+        result = failedOutputResult(err);
       }
     }
     await reporter.flushIfFull();
