@@ -251,14 +251,74 @@ export function parseVpcFormat(format: string): VpcFormat | string {
   return { columns, unknown, newRecord: recordMaker([...columns.map((c) => c.key), 'additionalFields']) };
 }
 
-/** A header line: its first name is a known field and every token is a field name. */
+/**
+ * Whether a line is meant as a header line, valid or not: its tokens are
+ * field names, not values. Either every token is a word (letters, digits,
+ * `-`, `_`, `.`, starting with a letter, maybe in `${…}` or quotes or followed
+ * by a comma) and one of them names a field this tool knows, read loosely
+ * (see looseFieldName): a header may begin with or hold names it does not
+ * know (`traffic-class account-id …`), or misspell one (`log_status`); or at
+ * least half of the tokens name known fields read loosely, whatever the
+ * others are (`version srcaddr 10.0.0.1 dstaddr`). parseVpcFormat then
+ * accepts the line or rejects it. Values are not words (an IP, a number, an
+ * ARN, `-`), or are words that name no field (`ACCEPT`, `eni-…`, `IPv4`,
+ * `us-east-1`): a data line is never taken for a header. The parser asks
+ * only about lines that do not start with a digit.
+ */
 export function isVpcHeader(line: string): boolean {
-  const space = line.indexOf(' ');
-  const first = stripPlaceholder(space < 0 ? line : line.slice(0, space));
-  if (!KNOWN_BY_AWS_NAME.has(first)) return false;
-  const tokens = line.split(' ');
-  for (const t of tokens) if (t.length > 0 && !FIELD_NAME.test(stripPlaceholder(t))) return false;
-  return true;
+  let tokens = 0;
+  let words = 0;
+  let known = 0;
+  const len = line.length;
+  let i = 0;
+  for (;;) {
+    while (i < len && isBlankChar(line.charCodeAt(i))) i++;
+    if (i >= len) break;
+    let end = i;
+    while (end < len && !isBlankChar(line.charCodeAt(end))) end++;
+    tokens++;
+    const name = looseFieldName(line, i, end);
+    if (name !== undefined) {
+      words++;
+      if (KNOWN_BY_AWS_NAME.has(name)) known++;
+    }
+    i = end;
+  }
+  return known > 0 && (words === tokens || known * 2 >= tokens);
+}
+
+function isBlankChar(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** The longest field name this tool knows: a longer token is no known name. */
+const MAX_NAME = Math.max(...KNOWN_FIELDS.map(([awsName]) => awsName.length));
+
+/**
+ * The token line[start, end) read as the field name it may be a spelling
+ * of: lower case, `_` and `.` as `-`, the wrappers `${…}`, quotes and a
+ * trailing comma dropped (`LOG_STATUS` → `log-status`, `"srcaddr",` →
+ * `srcaddr`, `${version}` → `version`); undefined when the token is no word
+ * (it starts with a digit or holds `:`, `/`, `=`, … as values do). Only to
+ * tell a header, valid or damaged, from a data line.
+ */
+function looseFieldName(line: string, start: number, end: number): string | undefined {
+  let name = '';
+  for (let i = start; i < end; i++) {
+    let c = line.charCodeAt(i);
+    if (c === 36 || c === 123 || c === 125 || c === 34 || c === 39 || c === 44) continue; // $ { } " ' ,
+    if (c >= 65 && c <= 90) c += 32; // lower case
+    if (c >= 97 && c <= 122) name += String.fromCharCode(c);
+    else if (c >= 48 && c <= 57 || c === 45) {
+      if (name.length === 0) return undefined; // a number, `-`, a negative value
+      name += String.fromCharCode(c);
+    } else if (c === 95 || c === 46) {
+      if (name.length === 0) return undefined;
+      name += '-';
+    } else return undefined;
+    if (name.length > MAX_NAME + 1) return ''; // a word, but longer than any known name
+  }
+  return name.length === 0 ? undefined : name;
 }
 
 function splitFields(line: string): string[] {
@@ -452,19 +512,27 @@ class VpcFlowParser implements Parser {
    * resource type is TransitGateway is read with the TGW default layout.
    */
   private builtInDefault: boolean;
+  /** The notice for --vpc-format's unknown names: told with the input's first line, once. */
+  private pendingNotice: string | undefined;
 
-  constructor(format: VpcFormat, source: string, builtInDefault: boolean) {
+  constructor(format: VpcFormat, source: string, builtInDefault: boolean, pendingNotice?: string) {
     this.format = format;
     this.source = source;
     this.builtInDefault = builtInDefault;
+    this.pendingNotice = pendingNotice;
   }
 
   parse(line: string, sink: ParseSink): void {
-    const c0 = line.charCodeAt(0);
-    // Data lines start with a digit (version) or a value; only headers start with a known name.
-    if (c0 >= 97 && c0 <= 122 || c0 === 36) {
-      if (isVpcHeader(line)) return this.rearm(line, sink);
+    if (this.pendingNotice !== undefined) {
+      sink.notice(this.pendingNotice);
+      this.pendingNotice = undefined;
     }
+    // Data lines start with a digit (version) or, in a custom layout, some
+    // other value; a header, valid or damaged, never does. A header line is
+    // asked about before the layout: read with the old layout, a repeated
+    // header of text fields would fit it.
+    const c0 = line.charCodeAt(0);
+    if ((c0 < 48 || c0 > 57) && isVpcHeader(line)) return this.rearm(line, sink);
     const format = this.format;
     if (format === undefined) return sink.error(this.source);
     const fields = scanInPlace(line, format);
@@ -489,16 +557,20 @@ class VpcFlowParser implements Parser {
     }
     this.format = format;
     this.source = 'per the header line';
-    if (format.unknown.length > 0) sink.notice(unknownFieldsNotice(format));
+    if (format.unknown.length > 0) sink.notice(unknownFieldsNotice(format, 'header'));
     sink.skip('header');
   }
 }
 
-/** The notice for a layout with names this tool does not know, saying where each one went when its camelCase was taken. */
-function unknownFieldsNotice(format: VpcFormat): string {
+/**
+ * The notice for a layout with names this tool does not know (`from`: the
+ * header, or --vpc-format), saying where each one went when its camelCase
+ * was taken.
+ */
+function unknownFieldsNotice(format: VpcFormat, from: string): string {
   const names = format.unknown.map(({ awsName, key }) =>
     key === camelCase(awsName) ? awsName : `${awsName} (as "${key}": ${camelCase(awsName)} is another field's key)`);
-  return `header names fields this version does not know; kept as strings: ${names.join(', ')}`;
+  return `${from} names fields this version does not know; kept as strings: ${names.join(', ')}`;
 }
 
 const DEFAULT_FORMAT = parseVpcFormat(DEFAULT_VPC_FORMAT) as VpcFormat;
@@ -534,6 +606,7 @@ export const vpcFlow: LogTypeDescriptor = {
     const format = parseVpcFormat(options.vpcFormat);
     // The CLI validates --vpc-format before it gets here.
     if (typeof format === 'string') throw new TypeError(`--vpc-format: ${format}`);
-    return new VpcFlowParser(format, 'per --vpc-format', false);
+    const notice = format.unknown.length > 0 ? unknownFieldsNotice(format, '--vpc-format') : undefined;
+    return new VpcFlowParser(format, 'per --vpc-format', false, notice);
   },
 };
