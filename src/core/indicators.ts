@@ -138,8 +138,8 @@ export function urlHost(url: string): string | undefined {
  * `192.0.2.10`, `[2001:db8::1]:443` → `2001:db8::1`; a value without a port
  * as it is. An unbracketed value that is an IP address as a whole
  * (`2001:db8::1:443`) is taken whole, never cut at its last colon. The port
- * must be 1 to 5 digits; undefined for anything else (`[…]x`, `host:`,
- * `host:abc`), which then gives no indicator.
+ * must be a number up to 65535; undefined for anything else (`[…]x`,
+ * `host:`, `host:abc`, `host:99999`), which then gives no indicator.
  */
 export function hostHeaderHost(value: string): string | undefined {
   if (value.charCodeAt(0) === 91) { // [v6] or [v6]:port
@@ -154,15 +154,17 @@ export function hostHeaderHost(value: string): string | undefined {
   return value.slice(0, colon);
 }
 
-/** Whether s from `start` to its end is a port: 1 to 5 ASCII digits. */
+/** Whether s from `start` to its end is a port: 1 to 5 ASCII digits, at most 65535. */
 function isPortDigits(s: string, start: number): boolean {
   const n = s.length - start;
   if (n < 1 || n > 5) return false;
+  let port = 0;
   for (let i = start; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return false;
+    port = port * 10 + c - 48;
   }
-  return true;
+  return port <= 65535;
 }
 
 /** Splits `ip:port` on the last colon (IPv6 is logged unbracketed) or `[v6]:port`. */

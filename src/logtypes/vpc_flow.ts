@@ -252,18 +252,18 @@ export function parseVpcFormat(format: string): VpcFormat | string {
 }
 
 /**
- * Whether a line is meant as a header line, valid or not: its tokens are
- * field names, not values. Either every token is a word (letters, digits,
- * `-`, `_`, `.`, starting with a letter, maybe in `${…}` or quotes or followed
- * by a comma) and one of them names a field this tool knows, read loosely
- * (see looseFieldName): a header may begin with or hold names it does not
- * know (`traffic-class account-id …`), or misspell one (`log_status`); or at
- * least half of the tokens name known fields read loosely, whatever the
- * others are (`version srcaddr 10.0.0.1 dstaddr`). parseVpcFormat then
- * accepts the line or rejects it. Values are not words (an IP, a number, an
- * ARN, `-`), or are words that name no field (`ACCEPT`, `eni-…`, `IPv4`,
- * `us-east-1`): a data line is never taken for a header. The parser asks
- * only about lines that do not start with a digit.
+ * Whether a line is meant as a header line, valid or not: its tokens
+ * (separated by spaces, tabs or commas) are field names, not values. Either
+ * every token is a word (letters, digits, `-`, `_`, `.`, starting with a
+ * letter, maybe in `${…}` or quotes) and one of them names a field this
+ * tool knows, read loosely (see looseFieldName): a header may begin with or
+ * hold names it does not know (`traffic-class account-id …`), or misspell
+ * one (`log_status`, `"srcaddr"`); or at least half of the tokens name known
+ * fields read loosely, whatever the others are (`version srcaddr 10.0.0.1`).
+ * parseVpcFormat then accepts the line or rejects it. Values are not words
+ * (an IP, a number, an ARN, `-`), or are words that name no field
+ * (`ACCEPT`, `eni-…`, `IPv4`, `us-east-1`): a data line is not taken for a
+ * header. The parser asks only about lines that do not start with a digit.
  */
 export function isVpcHeader(line: string): boolean {
   let tokens = 0;
@@ -272,10 +272,10 @@ export function isVpcHeader(line: string): boolean {
   const len = line.length;
   let i = 0;
   for (;;) {
-    while (i < len && isBlankChar(line.charCodeAt(i))) i++;
+    while (i < len && isHeaderSeparator(line.charCodeAt(i))) i++;
     if (i >= len) break;
     let end = i;
-    while (end < len && !isBlankChar(line.charCodeAt(end))) end++;
+    while (end < len && !isHeaderSeparator(line.charCodeAt(end))) end++;
     tokens++;
     const name = looseFieldName(line, i, end);
     if (name !== undefined) {
@@ -287,8 +287,9 @@ export function isVpcHeader(line: string): boolean {
   return known > 0 && (words === tokens || known * 2 >= tokens);
 }
 
-function isBlankChar(c: number): boolean {
-  return c === 32 || c === 9;
+/** A space or tab, or a comma: a header written as CSV (`"version","srcaddr"`) is still meant as one. */
+function isHeaderSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 44;
 }
 
 /** The longest field name this tool knows: a longer token is no known name. */
