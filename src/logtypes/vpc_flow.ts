@@ -252,22 +252,23 @@ export function parseVpcFormat(format: string): VpcFormat | string {
 }
 
 /**
- * Whether a line is meant as a header line, valid or not: its tokens
- * (separated by spaces, tabs or commas) are field names, not values. Either
- * every token is a word (letters, digits, `-`, `_`, `.`, starting with a
- * letter, maybe in `${…}` or quotes) and one of them names a field this
- * tool knows, read loosely (see looseFieldName): a header may begin with or
- * hold names it does not know (`traffic-class account-id …`), or misspell
- * one (`log_status`, `"srcaddr"`); or at least half of the tokens name known
- * fields read loosely, whatever the others are (`version srcaddr 10.0.0.1`).
- * parseVpcFormat then accepts the line or rejects it. Values are not words
- * (an IP, a number, an ARN, `-`), or are words that name no field
- * (`ACCEPT`, `eni-…`, `IPv4`, `us-east-1`): a data line is not taken for a
- * header. The parser asks only about lines that do not start with a digit.
+ * Whether a line is meant as a header line, valid or not: one of its tokens
+ * (separated by spaces, tabs or commas) names a field this tool knows, read
+ * loosely (see looseFieldName: `log_status`, `SRCADDR`, `"version"`), and
+ * either no token starts with a digit, as values do (numbers, addresses,
+ * times), or at least half of the tokens name known fields. So a header may
+ * begin with or hold names it does not know (`traffic-class account-id …`)
+ * or damaged ones (`version srcaddr log@status`); parseVpcFormat then
+ * accepts the line (unknown names kept) or rejects it. A data line has
+ * values, which name no field (`eni-…`, `ACCEPT`, `IPv4`, `us-east-1`), and
+ * nearly always some that start with a digit: a line of a custom layout
+ * without a number field, one of whose text values (an ECS name, say) is a
+ * field name, would be taken for a header. The parser asks only about lines
+ * that do not start with a digit.
  */
 export function isVpcHeader(line: string): boolean {
   let tokens = 0;
-  let words = 0;
+  let numbers = 0;
   let known = 0;
   const len = line.length;
   let i = 0;
@@ -277,14 +278,12 @@ export function isVpcHeader(line: string): boolean {
     let end = i;
     while (end < len && !isHeaderSeparator(line.charCodeAt(end))) end++;
     tokens++;
-    const name = looseFieldName(line, i, end);
-    if (name !== undefined) {
-      words++;
-      if (KNOWN_BY_AWS_NAME.has(name)) known++;
-    }
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) numbers++;
+    else if (KNOWN_BY_AWS_NAME.has(looseFieldName(line, i, end))) known++;
     i = end;
   }
-  return known > 0 && (words === tokens || known * 2 >= tokens);
+  return known > 0 && (numbers === 0 || known * 2 >= tokens);
 }
 
 /** A space or tab, or a comma: a header written as CSV (`"version","srcaddr"`) is still meant as one. */
@@ -297,29 +296,24 @@ const MAX_NAME = Math.max(...KNOWN_FIELDS.map(([awsName]) => awsName.length));
 
 /**
  * The token line[start, end) read as the field name it may be a spelling
- * of: lower case, `_` and `.` as `-`, the wrappers `${…}`, quotes and a
- * trailing comma dropped (`LOG_STATUS` → `log-status`, `"srcaddr",` →
- * `srcaddr`, `${version}` → `version`); undefined when the token is no word
- * (it starts with a digit or holds `:`, `/`, `=`, … as values do). Only to
- * tell a header, valid or damaged, from a data line.
+ * of: lower case, `_` and `.` as `-`, `$`, braces, quotes and commas
+ * dropped (`LOG_STATUS` → `log-status`, `"srcaddr"` → `srcaddr`,
+ * `${version}` → `version`); '' for a token with any other character (a
+ * value: `10.0.0.1/24`, `a:b`) or longer than any known name. Only to tell
+ * a header, valid or damaged, from a data line.
  */
-function looseFieldName(line: string, start: number, end: number): string | undefined {
+function looseFieldName(line: string, start: number, end: number): string {
   let name = '';
   for (let i = start; i < end; i++) {
     let c = line.charCodeAt(i);
     if (c === 36 || c === 123 || c === 125 || c === 34 || c === 39 || c === 44) continue; // $ { } " ' ,
     if (c >= 65 && c <= 90) c += 32; // lower case
-    if (c >= 97 && c <= 122) name += String.fromCharCode(c);
-    else if (c >= 48 && c <= 57 || c === 45) {
-      if (name.length === 0) return undefined; // a number, `-`, a negative value
-      name += String.fromCharCode(c);
-    } else if (c === 95 || c === 46) {
-      if (name.length === 0) return undefined;
-      name += '-';
-    } else return undefined;
-    if (name.length > MAX_NAME + 1) return ''; // a word, but longer than any known name
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) name += String.fromCharCode(c);
+    else if (c === 95 || c === 46) name += '-'; // `_` or `.` for `-`
+    else return '';
+    if (name.length > MAX_NAME) return '';
   }
-  return name.length === 0 ? undefined : name;
+  return name;
 }
 
 function splitFields(line: string): string[] {

@@ -99,10 +99,11 @@ export class LineFramer implements Framer {
     // Most inputs have no `\r` at all: one scan of the chunk says so, and the
     // loop then looks for `\n` only, as fast as before lone `\r` counted.
     start = s.indexOf('\r', start) < 0 ? this.frameLF(s, start) : this.frameMixed(s, start);
-    const rest = s.length - start;
+    const bom = s.charCodeAt(start) === BOM ? 1 : 0; // not part of the line (handLine drops it)
+    const rest = s.length - start - bom;
     if (rest > this.maxLineChars) {
       this.lineNo++;
-      this.overflow = { head: s.slice(start, start + MAX_RAW_CHARS), lineNo: this.lineNo, length: rest };
+      this.overflow = { head: s.slice(start + bom, start + bom + MAX_RAW_CHARS), lineNo: this.lineNo, length: rest };
     } else {
       this.pending = start === 0 ? s : s.slice(start);
     }
