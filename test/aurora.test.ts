@@ -261,9 +261,31 @@ test('parse: an empty retcode is absent, trailing (MariaDB table events end ",db
   const middle = event('1714557609123456,db-1,app,192.0.2.55,1234,5678,READ,appdb,orders,,SSL');
   assert.ok(!('retCode' in middle));
   assert.equal(middle.connectionType, 'SSL');
-  const both = event('1714557609123456,db-1,app,192.0.2.55,1234,5678,WRITE,appdb,orders,,,');
-  assert.ok(!('retCode' in both) && !('connectionType' in both) && !('additionalFields' in both));
+  // Empty columns after a bare table name: the name may be `orders,,` (see ambiguousTableName).
+  assert.match(error('1714557609123456,db-1,app,192.0.2.55,1234,5678,WRITE,appdb,orders,,,'), /^field object: .* "orders" or as "orders,,"/);
   assert.equal(event(HEAD + "'select 1',-").retCode, undefined, 'a bare - is absent too');
+});
+
+test('parse: a bare table name followed by columns that may be part of it is an error naming object', () => {
+  const ambiguous: Array<[tail: string, whole: string]> = [
+    ['customers,0,', 'customers,0'], // MariaDB: table `customers,0`, empty retcode; or retcode 0 and one more column
+    ['customers,0,0', 'customers,0'], // Aurora: table `customers,0`, retcode 0; or retcode 0 and connection type 0
+    ['a,b,c,', 'a,b,c'],
+    ['a,1,X,0', 'a,1,X'], // Aurora's `a,1,X` with retcode 0; never connection type X and additionalFields
+    ['orders,-,-', 'orders,-'],
+  ];
+  for (const [tail, whole] of ambiguous) {
+    const message = error(`20240323 13:36:07,ip-10-0-0-1,appuser,192.0.2.5,26,7,CREATE,appdb,${tail}`);
+    assert.match(message, /^field object: a table event's bare table name may hold commas/, tail);
+    assert.ok(message.includes(`as ${JSON.stringify(whole)};`), `${tail}: ${message}`);
+  }
+  // One reading only: exactly 10 columns, a quoted object, an empty object, a last column no table event ends with.
+  assert.equal(event('1700000200000002,aurora-1,app,10.1.2.3,501,13001,READ,shop,customers,0').object, 'customers');
+  assert.equal(event('20240323 13:36:07,ip-10-0-0-1,appuser,192.0.2.5,26,7,CREATE,appdb,customers,').object, 'customers');
+  assert.equal(event("20240323 13:36:09,ip-1,admin,10.0.0.9,27,31,QUERY,,'select 1',0,,").retCode, 0);
+  assert.equal(event('20240323 13:36:07,ip-1,root,localhost,26,0,CONNECT,mysql,,0,SOCKET').connectionType, 'SOCKET');
+  assert.equal(event('20240323 13:36:14,ip-1,admin,10.0.0.9,29,0,CONNECT,,,0,').retCode, 0);
+  assert.equal(event('1714557609123456,db-1,app,192.0.2.55,1234,5678,READ,appdb,orders,,SSL').object, 'orders');
 });
 
 test('parse: SQL with an unescaped quote that shifts the columns is an error, never a record', () => {

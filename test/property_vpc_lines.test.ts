@@ -8,7 +8,11 @@
 //   report, or a record whose every checked field holds a value of its own
 //   shape: never a neighbour's value of another shape;
 // - LineFramer cuts any text with any mix of \n, \r\n and lone \r, pushed in
-//   any chunks, into the lines (and line numbers) of a plain reference split.
+//   any chunks, into the lines (and line numbers) of a plain reference split,
+//   a BOM at the start of any line dropped;
+// - a header with one name damaged (log_status, SRCADDR, "version", a stray
+//   character) is an error report, and so is every line after it until a
+//   valid header: none is read with the previous layout.
 // The values expected here are computed by this file, not by src/.
 //
 // The default budget keeps `npm test` quick; `npm run fuzz` runs the same
@@ -19,6 +23,7 @@ import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { StandardFields } from '../src/core/standard.js';
 import { findLogType } from '../src/logtypes/index.js';
+import { isVpcHeader } from '../src/logtypes/vpc_flow.js';
 import { LineFramer } from '../src/pipeline/lines.js';
 import { RecordProcessor } from '../src/pipeline/normalize.js';
 import { Capture, params } from './helpers/property.js';
@@ -310,10 +315,12 @@ function referenceLines(text: string, cutShort: boolean): string[] {
   const out: string[] = [];
   const lines = text.split(/\r\n|\r|\n/);
   const unterminated = lines.at(-1) !== '';
-  lines.forEach((line, i) => {
+  lines.forEach((raw, i) => {
     const n = i + 1;
+    // A byte order mark at the start of any line is dropped (`cat a.log b.log`).
+    const line = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
     if (line.length > MAX) out.push(`reject ${n} ${line} ${line.length}`);
-    else if (line.trim().length > 0) out.push(cutShort && unterminated && i === lines.length - 1 ? `incomplete ${n} ${line}` : `record ${n} ${line}`);
+    else if (/[^ \t]/.test(line)) out.push(cutShort && unterminated && i === lines.length - 1 ? `incomplete ${n} ${line}` : `record ${n} ${line}`);
   });
   return out;
 }
@@ -333,14 +340,78 @@ function framed(bytes: Buffer, sizes: readonly number[], cutShort: boolean): str
   return out;
 }
 
-test('lines: any text with any mix of \\n, \\r\\n and lone \\r, in any chunks, frames like a plain split on those endings (property)', () => {
+test('lines: any text with any mix of \\n, \\r\\n and lone \\r and BOMs anywhere, in any chunks, frames like a plain split on those endings (property)', () => {
   const piece = fc.oneof(
     { weight: 3, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\t', 'é', '日', '😀'), minLength: 1, maxLength: 16 }) },
     { weight: 2, arbitrary: fc.constantFrom('\n', '\r', '\r\n') },
+    { weight: 1, arbitrary: fc.constant('\uFEFF') },
   );
   fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), fc.array(fc.integer({ min: 1, max: 9 }), { maxLength: 6 }), fc.boolean(),
     (pieces, sizes, cutShort) => {
       const text = pieces.join('');
       assert.deepEqual(framed(Buffer.from(text), sizes, cutShort), referenceLines(text, cutShort), JSON.stringify(text));
     }), params(3000));
+});
+
+// ---- a damaged header never lets its lines be read with another layout -------------
+
+/** Ways a header name is damaged that leave it recognisable, and parseVpcFormat rejects. */
+const damage = fc.constantFrom<(name: string) => string>(
+  (n) => (n.includes('-') ? n.replaceAll('-', '_') : n.toUpperCase()),
+  (n) => n.toUpperCase(),
+  (n) => `"${n}"`,
+  (n) => `'${n}',`,
+  (n) => `\${${n}`,
+  (n) => n.charAt(0).toUpperCase() + n.slice(1),
+);
+/** Damage that leaves no name: only for a token after the first (a known name) of a longer header. */
+const garble = fc.constantFrom<(name: string) => string>((n) => `${n}@`, (n) => `${n}/x`, (n) => `x:${n}`, () => '#');
+
+function processAll(lines: readonly string[]): { capture: Capture; outcomes: string[] } {
+  const capture = new Capture();
+  const processor = new RecordProcessor('fuzz', VPC, {}, standard, capture, capture);
+  const outcomes: string[] = [];
+  lines.forEach((line, i) => {
+    const before = { ...processor.counts };
+    processor.record(line, i + 1);
+    const c = processor.counts;
+    outcomes.push(c.written > before.written ? 'record' : c.failed > before.failed ? 'error' : 'skip');
+  });
+  const c = processor.counts;
+  assert.equal(c.read, lines.length);
+  assert.equal(c.read, c.written + c.failed + c.skipped, 'read = written + failed + skipped');
+  return { capture, outcomes };
+}
+
+test('VPC: a header with one name damaged is an error, and so is each line after it until a valid header (property)', () => {
+  const damagedCase = fc.record({ before: vpcCase, after: vpcCase }).chain(({ before, after }) => fc.record({
+    before: fc.constant(before),
+    after: fc.constant(after),
+    at: fc.nat({ max: after.columns.length - 1 }),
+    how: after.columns.length > 1
+      ? fc.oneof(damage.map((f) => ({ f, garbles: false })), garble.map((f) => ({ f, garbles: true })))
+      : damage.map((f) => ({ f, garbles: false })),
+    csv: fc.boolean(),
+    lines: fc.array(fc.tuple(...after.columns.map((c) => cellFor(fieldOf(c)))), { minLength: 1, maxLength: 4 }),
+  }));
+  fc.assert(fc.property(damagedCase, ({ before, after, at, how, csv, lines }) => {
+    const names = after.columns.map((c) => c.awsName);
+    // The first name stays intact when garbled, so the line still names a known field.
+    const target = how.garbles && at === 0 ? 1 : at;
+    const damaged = names.map((n, i) => (i === target ? how.f(n) : n)).join(csv ? ',' : ' ');
+    const dataLines = lines.map((cells) => cells.map((c) => c.text).join(' '));
+    // Values that happen to name fields make a line that reads as a header: not what this checks.
+    fc.pre(dataLines.every((l) => !isVpcHeader(l)));
+    const input = [
+      before.columns.map((c) => c.awsName).join(' '), lineOf(before.cells, before.gaps, before.trailing),
+      damaged, ...dataLines,
+      names.join(' '), ...dataLines,
+    ];
+    const { outcomes, capture } = processAll(input);
+    const n = dataLines.length;
+    assert.deepEqual(outcomes, ['skip', 'record', 'error', ...Array<string>(n).fill('error'), 'skip', ...Array<string>(n).fill('record')],
+      `${input.join('\n')}\n${capture.reports.map((r) => r.error).join('\n')}`);
+    assert.match(capture.reports[0]!.error, /^header line: /);
+    for (const r of capture.reports.slice(1)) assert.match(r.error, /^no field layout: the header line before this line was rejected/);
+  }), params(1000));
 });

@@ -13,6 +13,7 @@ export type IndicatorKind =
   | 'domain'
   | 'hostname' // an IP goes to IPs, anything else that looks like a host to domains
   | 'url' // the URL's host, through the hostname rule
+  | 'host_header' // an HTTP Host header (`host`, `host:port`, `[v6]:port`): its host, through the hostname rule
   | 'aws_account_id'
   | 'aws_instance_id'
   | 'aws_arn'
@@ -131,6 +132,41 @@ export function urlHost(url: string): string | undefined {
   return end > start ? url.slice(start, end) : undefined;
 }
 
+/**
+ * The host of an HTTP Host header value (RFC 9110 §7.2: `uri-host [ ":"
+ * port ]`): `example.com:443` → `example.com`, `192.0.2.10:8080` →
+ * `192.0.2.10`, `[2001:db8::1]:443` → `2001:db8::1`; a value without a port
+ * as it is. An unbracketed value that is an IP address as a whole
+ * (`2001:db8::1:443`) is taken whole, never cut at its last colon. The port
+ * must be a number up to 65535; undefined for anything else (`[…]x`,
+ * `host:`, `host:abc`, `host:99999`), which then gives no indicator.
+ */
+export function hostHeaderHost(value: string): string | undefined {
+  if (value.charCodeAt(0) === 91) { // [v6] or [v6]:port
+    const close = value.indexOf(']');
+    if (close < 2) return undefined;
+    return close + 1 === value.length || (value.charCodeAt(close + 1) === 58 && isPortDigits(value, close + 2))
+      ? value.slice(1, close) : undefined;
+  }
+  const colon = value.lastIndexOf(':');
+  if (colon < 0 || isIpAddress(value)) return value;
+  if (colon === 0 || value.indexOf(':') !== colon || !isPortDigits(value, colon + 1)) return undefined;
+  return value.slice(0, colon);
+}
+
+/** Whether s from `start` to its end is a port: 1 to 5 ASCII digits, at most 65535. */
+function isPortDigits(s: string, start: number): boolean {
+  const n = s.length - start;
+  if (n < 1 || n > 5) return false;
+  let port = 0;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    port = port * 10 + c - 48;
+  }
+  return port <= 65535;
+}
+
 /** Splits `ip:port` on the last colon (IPv6 is logged unbracketed) or `[v6]:port`. */
 export function splitHostPort(s: string): [host: string, port: string] | undefined {
   if (s.charCodeAt(0) === 91) {
@@ -183,6 +219,12 @@ export class IndicatorCollector {
 
   addUrl(value: string): void {
     const host = urlHost(trimmed(value));
+    if (host !== undefined) this.addHostname(host);
+  }
+
+  /** An HTTP Host header's host (see hostHeaderHost), by the hostname rule. */
+  addHostHeader(value: string): void {
+    const host = hostHeaderHost(trimmed(value));
     if (host !== undefined) this.addHostname(host);
   }
 
@@ -250,6 +292,7 @@ export class IndicatorCollector {
       case 'domain': return this.addDomain(value);
       case 'hostname': return this.addHostname(value);
       case 'url': return this.addUrl(value);
+      case 'host_header': return this.addHostHeader(value);
       case 'aws_account_id': return this.addAccountId(value);
       case 'aws_instance_id': return this.addInstanceId(value);
       case 'aws_arn':

@@ -150,15 +150,24 @@ export function isCipherSuiteName(s: string, start = 0, end = s.length): boolean
 }
 
 /**
- * An AWS region code: two lower-case letters, one or more lower-case words,
- * then a number, joined by `-` (`us-east-1`, `ap-southeast-2`,
- * `us-gov-west-1`, `us-isob-east-1`); at most 32 characters.
+ * An AWS region code: a prefix of two to four lower-case letters (the
+ * geography: `us`, `cn`, `eusc` in the European Sovereign Cloud), one or
+ * more lower-case words, then a number of at most three digits, joined by
+ * `-` (`us-east-1`, `ap-southeast-2`, `us-gov-west-1`, `us-isob-east-1`,
+ * `cn-northwest-1`, `eusc-de-east-1`); at most 32 characters. An
+ * Availability Zone (`us-east-1a`), a zone id (`use1-az1`) or any other
+ * value is no region.
  * https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
+ * https://docs.aws.amazon.com/whitepapers/latest/overview-aws-european-sovereign-cloud/
  */
 export function isAwsRegion(s: string, start = 0, end = s.length): boolean {
   const n = end - start;
-  if (n < 6 || n > 32 || !isLower(s.charCodeAt(start)) || !isLower(s.charCodeAt(start + 1)) || s.charCodeAt(start + 2) !== 45) return false;
-  let i = start + 3;
+  if (n < 6 || n > 32) return false;
+  let i = start;
+  while (i < end && isLower(s.charCodeAt(i))) i++;
+  const prefix = i - start;
+  if (prefix < 2 || prefix > 4 || s.charCodeAt(i) !== 45) return false;
+  i++;
   let words = 0;
   for (;;) {
     const wordStart = i;

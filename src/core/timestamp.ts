@@ -181,6 +181,10 @@ const MONTHS: Record<string, number> = {
 /**
  * The S3 access log time, `06/Feb/2019:00:00:38 +0000` (brackets already
  * removed, the two tokens joined by one space), with its offset applied.
+ * The offset is strftime's `%z`, `±hhmm`: hours 00–23 and minutes 00–59 as
+ * RFC 3339's time-numoffset allows (section 5.6); `+2400` or `-0075` would
+ * move the time by a day or more, so the value is no time (undefined).
+ * https://www.rfc-editor.org/rfc/rfc3339#section-5.6
  */
 export function normalizeCommonLogTime(s: string): string | undefined {
   if (s.length !== 26 || s.charCodeAt(2) !== 47 || s.charCodeAt(6) !== 47 || s.charCodeAt(11) !== 58 ||
@@ -195,7 +199,7 @@ export function normalizeCommonLogTime(s: string): string | undefined {
   const sign = s.charCodeAt(21);
   const oh = digitsAt(s, 22, 2);
   const om = digitsAt(s, 24, 2);
-  if (d < 0 || y < 0 || h < 0 || mi < 0 || sec < 0 || oh < 0 || om < 0 || om > 59) return undefined;
+  if (d < 0 || y < 0 || h < 0 || mi < 0 || sec < 0 || oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
   if (sign !== 43 && sign !== 45) return undefined;
   const offset = (oh * 60 + om) * (sign === 45 ? -1 : 1);
   return fromParts(y, mo, d, h, mi, sec, NINE_ZEROS, offset);

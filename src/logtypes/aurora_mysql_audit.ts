@@ -168,11 +168,41 @@ class AuroraMySQLAuditParser implements Parser {
     if (count < AURORA_REQUIRED_COLUMNS) {
       return sink.error(`expected at least ${AURORA_REQUIRED_COLUMNS} comma-separated fields (${EXPECTED_LAYOUT}), found ${count}`);
     }
+    const ambiguous = ambiguousTableName(splitter);
+    if (ambiguous !== undefined) return sink.error(ambiguous);
     const fields: Fields = {};
     const wrong = readHeader(splitter, fields) ?? readTail(splitter, fields);
     if (wrong !== undefined) return sink.error(wrong);
     sink.event(fields);
   }
+}
+
+const OBJECT = 8;
+
+/**
+ * Why a table event's line reads two ways, or undefined when it reads one
+ * way. The plugin writes a table name bare and as it is, commas included
+ * (MySQL allows them in a quoted identifier), so a bare, non-empty object
+ * followed by more columns than the layout's 10 may be a name holding
+ * commas: table events end `,db,table,code` (Aurora) or `,db,table,`
+ * (MariaDB, an empty retcode), so when the last column is an integer, empty
+ * or `-`, `…,CREATE,appdb,customers,0,` is both the table `customers` with
+ * retcode 0 and one more column, and the table `customers,0` with no
+ * retcode. Not ambiguous: exactly 10 columns (a comma in the name would
+ * make 11), a quoted object (QUERY rows: the SQL), an empty object
+ * (connection rows), and a last column no table event ends with, such as
+ * RDS's connection type (`…,CONNECT,mysql,,0,SOCKET`).
+ * https://mariadb.com/kb/en/mariadb-audit-plugin-log-format/
+ */
+function ambiguousTableName(splitter: AuditLineSplitter): string | undefined {
+  const count = splitter.count;
+  const v = splitter.values;
+  if (count <= AURORA_REQUIRED_COLUMNS || splitter.quoted[OBJECT] || v[OBJECT]!.length === 0) return undefined;
+  const last = v[count - 1]!;
+  if (last.length > 0 && !isAbsent(last, false) && !isDigits(last, 0, last.length, 20)) return undefined;
+  const name = v.slice(OBJECT, count - 1).join(',');
+  return `field object: a table event's bare table name may hold commas, and the line has ${count} columns for ${AURORA_REQUIRED_COLUMNS}: `
+    + `the name reads as ${quoteValue(v[OBJECT]!)} or as ${quoteValue(name)}; the line cannot be read unambiguously`;
 }
 
 /** The columns up to the object: timestamp … object. Returns what is wrong, if anything. */

@@ -890,7 +890,7 @@ export const s3ServerAccess: LogTypeDescriptor = {
     // a canonical user id, `AmazonS3`, or an IAM/STS ARN: only ARNs count
     ['requester', 'aws_arn_if_valid'],
     ['accessPointArn', 'aws_arn_if_valid'],
-    ['hostheader', 'hostname'],
+    ['hostheader', 'host_header'], // may carry a port: `192.0.2.10:8080`, `[2001:db8::1]:443`
   ],
   createParser(): Parser {
     return new S3ServerAccessParser();

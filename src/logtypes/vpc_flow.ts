@@ -251,14 +251,69 @@ export function parseVpcFormat(format: string): VpcFormat | string {
   return { columns, unknown, newRecord: recordMaker([...columns.map((c) => c.key), 'additionalFields']) };
 }
 
-/** A header line: its first name is a known field and every token is a field name. */
+/**
+ * Whether a line is meant as a header line, valid or not: one of its tokens
+ * (separated by spaces, tabs or commas) names a field this tool knows, read
+ * loosely (see looseFieldName: `log_status`, `SRCADDR`, `"version"`), and
+ * either no token starts with a digit, as values do (numbers, addresses,
+ * times), or at least half of the tokens name known fields. So a header may
+ * begin with or hold names it does not know (`traffic-class account-id …`)
+ * or damaged ones (`version srcaddr log@status`); parseVpcFormat then
+ * accepts the line (unknown names kept) or rejects it. A data line has
+ * values, which name no field (`eni-…`, `ACCEPT`, `IPv4`, `us-east-1`), and
+ * nearly always some that start with a digit: a line of a custom layout
+ * without a number field, one of whose text values (an ECS name, say) is a
+ * field name, would be taken for a header. The parser asks only about lines
+ * that do not start with a digit.
+ */
 export function isVpcHeader(line: string): boolean {
-  const space = line.indexOf(' ');
-  const first = stripPlaceholder(space < 0 ? line : line.slice(0, space));
-  if (!KNOWN_BY_AWS_NAME.has(first)) return false;
-  const tokens = line.split(' ');
-  for (const t of tokens) if (t.length > 0 && !FIELD_NAME.test(stripPlaceholder(t))) return false;
-  return true;
+  let tokens = 0;
+  let numbers = 0;
+  let known = 0;
+  const len = line.length;
+  let i = 0;
+  for (;;) {
+    while (i < len && isHeaderSeparator(line.charCodeAt(i))) i++;
+    if (i >= len) break;
+    let end = i;
+    while (end < len && !isHeaderSeparator(line.charCodeAt(end))) end++;
+    tokens++;
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) numbers++;
+    else if (KNOWN_BY_AWS_NAME.has(looseFieldName(line, i, end))) known++;
+    i = end;
+  }
+  return known > 0 && (numbers === 0 || known * 2 >= tokens);
+}
+
+/** A space or tab, or a comma: a header written as CSV (`"version","srcaddr"`) is still meant as one. */
+function isHeaderSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 44;
+}
+
+/** The longest field name this tool knows: a longer token is no known name. */
+const MAX_NAME = Math.max(...KNOWN_FIELDS.map(([awsName]) => awsName.length));
+
+/**
+ * The token line[start, end) read as the field name it may be a spelling
+ * of: lower case, `_` and `.` as `-`, `$`, braces, quotes and commas
+ * dropped (`LOG_STATUS` → `log-status`, `"srcaddr"` → `srcaddr`,
+ * `${version}` → `version`); '' for a token with any other character (a
+ * value: `10.0.0.1/24`, `a:b`) or longer than any known name. Only to tell
+ * a header, valid or damaged, from a data line.
+ */
+function looseFieldName(line: string, start: number, end: number): string {
+  let name = '';
+  for (let i = start; i < end; i++) {
+    let c = line.charCodeAt(i);
+    if (c === 36 || c === 123 || c === 125 || c === 34 || c === 39 || c === 44) continue; // $ { } " ' ,
+    if (c >= 65 && c <= 90) c += 32; // lower case
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) name += String.fromCharCode(c);
+    else if (c === 95 || c === 46) name += '-'; // `_` or `.` for `-`
+    else return '';
+    if (name.length > MAX_NAME) return '';
+  }
+  return name;
 }
 
 function splitFields(line: string): string[] {
@@ -452,19 +507,27 @@ class VpcFlowParser implements Parser {
    * resource type is TransitGateway is read with the TGW default layout.
    */
   private builtInDefault: boolean;
+  /** The notice for --vpc-format's unknown names: told with the input's first line, once. */
+  private pendingNotice: string | undefined;
 
-  constructor(format: VpcFormat, source: string, builtInDefault: boolean) {
+  constructor(format: VpcFormat, source: string, builtInDefault: boolean, pendingNotice?: string) {
     this.format = format;
     this.source = source;
     this.builtInDefault = builtInDefault;
+    this.pendingNotice = pendingNotice;
   }
 
   parse(line: string, sink: ParseSink): void {
-    const c0 = line.charCodeAt(0);
-    // Data lines start with a digit (version) or a value; only headers start with a known name.
-    if (c0 >= 97 && c0 <= 122 || c0 === 36) {
-      if (isVpcHeader(line)) return this.rearm(line, sink);
+    if (this.pendingNotice !== undefined) {
+      sink.notice(this.pendingNotice);
+      this.pendingNotice = undefined;
     }
+    // Data lines start with a digit (version) or, in a custom layout, some
+    // other value; a header, valid or damaged, never does. A header line is
+    // asked about before the layout: read with the old layout, a repeated
+    // header of text fields would fit it.
+    const c0 = line.charCodeAt(0);
+    if ((c0 < 48 || c0 > 57) && isVpcHeader(line)) return this.rearm(line, sink);
     const format = this.format;
     if (format === undefined) return sink.error(this.source);
     const fields = scanInPlace(line, format);
@@ -489,16 +552,20 @@ class VpcFlowParser implements Parser {
     }
     this.format = format;
     this.source = 'per the header line';
-    if (format.unknown.length > 0) sink.notice(unknownFieldsNotice(format));
+    if (format.unknown.length > 0) sink.notice(unknownFieldsNotice(format, 'header'));
     sink.skip('header');
   }
 }
 
-/** The notice for a layout with names this tool does not know, saying where each one went when its camelCase was taken. */
-function unknownFieldsNotice(format: VpcFormat): string {
+/**
+ * The notice for a layout with names this tool does not know (`from`: the
+ * header, or --vpc-format), saying where each one went when its camelCase
+ * was taken.
+ */
+function unknownFieldsNotice(format: VpcFormat, from: string): string {
   const names = format.unknown.map(({ awsName, key }) =>
     key === camelCase(awsName) ? awsName : `${awsName} (as "${key}": ${camelCase(awsName)} is another field's key)`);
-  return `header names fields this version does not know; kept as strings: ${names.join(', ')}`;
+  return `${from} names fields this version does not know; kept as strings: ${names.join(', ')}`;
 }
 
 const DEFAULT_FORMAT = parseVpcFormat(DEFAULT_VPC_FORMAT) as VpcFormat;
@@ -534,6 +601,7 @@ export const vpcFlow: LogTypeDescriptor = {
     const format = parseVpcFormat(options.vpcFormat);
     // The CLI validates --vpc-format before it gets here.
     if (typeof format === 'string') throw new TypeError(`--vpc-format: ${format}`);
-    return new VpcFlowParser(format, 'per --vpc-format', false);
+    const notice = format.unknown.length > 0 ? unknownFieldsNotice(format, '--vpc-format') : undefined;
+    return new VpcFlowParser(format, 'per --vpc-format', false, notice);
   },
 };

@@ -2,8 +2,11 @@
 // a lone `\r` (classic Mac endings, and files whose `\n` were turned into
 // `\r`): three records never merge into one. UTF-8 split across chunks is
 // decoded safely (ChunkDecoder); invalid bytes become U+FFFD and the record
-// is kept. A line longer than the limit is never buffered whole: its head is
-// kept for the error report, the rest is counted and dropped.
+// is kept. A UTF-8 byte order mark is dropped at the start of every line,
+// not only the input's first: `cat a.log b.log` puts b's BOM at the start
+// of a line in the middle, where it would hide b's header or first value.
+// A line longer than the limit is never buffered whole: its head is kept for
+// the error report, the rest is counted and dropped.
 import { ChunkDecoder } from './decode.js';
 import { MAX_RAW_CHARS } from '../core/errors.js';
 
@@ -34,6 +37,8 @@ export const INCOMPLETE_MESSAGE = 'incomplete record: the input ended in the mid
 
 const LF = 10;
 const CR = 13;
+/** U+FEFF, a UTF-8 byte order mark once decoded. */
+const BOM = 0xfeff;
 
 /**
  * Where the first line of s from `from` ends: the index of its `\n` or `\r`,
@@ -51,7 +56,6 @@ export class LineFramer implements Framer {
   /** The unfinished last line of the input so far (never holds a `\n` or `\r`). */
   private pending = '';
   private lineNo = 0;
-  private first = true;
   /**
    * The last chunk ended in `\r`, which ended a line: a `\n` at the start of
    * the next chunk is the second half of that CRLF, not another line end.
@@ -68,10 +72,6 @@ export class LineFramer implements Framer {
   push(chunk: Buffer): void {
     let s = this.decoder.write(chunk);
     if (s.length === 0) return;
-    if (this.first) {
-      this.first = false;
-      if (s.charCodeAt(0) === 0xfeff) s = s.slice(1); // UTF-8 BOM
-    }
     let start = 0;
     if (this.skipLF) {
       this.skipLF = false;
@@ -103,10 +103,11 @@ export class LineFramer implements Framer {
     // Most inputs have no `\r` at all: one scan of the chunk says so, and the
     // loop then looks for `\n` only, as fast as before lone `\r` counted.
     start = s.indexOf('\r', start) < 0 ? this.frameLF(s, start) : this.frameMixed(s, start);
-    const rest = s.length - start;
+    const bom = s.charCodeAt(start) === BOM ? 1 : 0; // not part of the line (handLine drops it)
+    const rest = s.length - start - bom;
     if (rest > this.maxLineChars) {
       this.lineNo++;
-      this.overflow = { head: s.slice(start, start + MAX_RAW_CHARS), lineNo: this.lineNo, length: rest };
+      this.overflow = { head: s.slice(start + bom, start + bom + MAX_RAW_CHARS), lineNo: this.lineNo, length: rest };
     } else {
       this.pending = start === 0 ? s : s.slice(start);
     }
@@ -151,9 +152,10 @@ export class LineFramer implements Framer {
     return end + 1;
   }
 
-  /** One line, s[start, end), without its line end: a record, a reject, or a skipped blank line. */
+  /** One line, s[start, end), without its line end or a BOM at its start: a record, a reject, or a skipped blank line. */
   private handLine(s: string, start: number, end: number): void {
     this.lineNo++;
+    if (s.charCodeAt(start) === BOM && start < end) start++;
     if (end - start > this.maxLineChars) {
       this.handler.reject(tooLongMessage(end - start, this.maxLineChars), s.slice(start, Math.min(end, start + MAX_RAW_CHARS)), this.lineNo, end - start);
     } else if (end > start && !isBlank(s, start, end)) {
@@ -190,10 +192,11 @@ export class LineFramer implements Framer {
       this.endOverflow();
       return;
     }
-    const s = this.pending;
+    const pending = this.pending;
     this.pending = '';
-    if (s.length === 0) return;
+    if (pending.length === 0) return;
     this.lineNo++;
+    const s = pending.charCodeAt(0) === BOM ? pending.slice(1) : pending;
     if (isBlank(s, 0, s.length)) return;
     if (cutShort) this.handler.reject(INCOMPLETE_MESSAGE, s, this.lineNo);
     else this.handler.record(s, this.lineNo);
