@@ -5,13 +5,14 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { formatUnixMillis, normalizeRFC3339 } from './core/timestamp.js';
 import { canonicalIp } from './pipeline/normalize.js';
-import { Terminal } from './pipeline/terminal.js';
+import { Terminal, escapeForTerminal, jsonForTerminal } from './pipeline/terminal.js';
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_TYPES, LOG_TYPE_NAMES, findLogType } from './logtypes/index.js';
 import { parseVpcFormat } from './logtypes/vpc_flow.js';
 import type { ParserOptions } from './logtypes/types.js';
 import { detectInput, type DetectMode } from './pipeline/process_input.js';
 import { InputListError, expandInputs } from './pipeline/inputs.js';
+import { Reporter } from './pipeline/report.js';
 import { EXIT_USAGE, runNormalize, temporaryOutputs } from './pipeline/run.js';
 import { schemaPath } from './pipeline/validate.js';
 
@@ -106,7 +107,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     // One line per usage error, as scripts expect.
-    .configureOutput({ outputError: (str, write) => write(`awslogs: ${str.trim().replace(/^error: /, '')} (see awslogs --help)\n`) })
+    .configureOutput({ outputError: (str) => usageError(`${str.trim().replace(/^error: /, '')} (see awslogs --help)`) })
     .addHelpText('after', `
 Examples:
   awslogs normalize --type AWS.VPCFlow flow.log.gz | jq -c 'select(.action == "REJECT")'
@@ -182,7 +183,7 @@ Examples:
         summary: opts.summary,
         ...(filter !== undefined ? { filter } : {}),
         stdout: process.stdout,
-        terminal: new Terminal(process.stderr),
+        terminal: new Terminal(process.stderr, process.env, opts.summary),
       }));
     });
 
@@ -205,17 +206,19 @@ Examples:
         throw err;
       }
       const settings = { detect: 'input' as const, candidates: LOG_TYPES, parserOptions: parserOptions(raw.vpcFormat), maxLineChars: DEFAULT_MAX_LINE_BYTES };
+      const reporter = new Reporter(new Terminal(process.stderr), undefined, false);
       let code = 0;
       for (const file of inputs) {
         const d = await detectInput(file, settings);
         if (d.problem !== undefined) {
-          process.stderr.write(`awslogs: ${file}: ${d.problem}\n`);
+          reporter.inputProblem(file, d.problem);
           code = EXIT_USAGE;
         } else if (d.type === undefined) {
           code = Math.max(code, 1);
-          process.stderr.write(`awslogs: ${file}: ${d.reason}\n`);
+          reporter.inputProblem(file, d.reason);
         }
-        process.stdout.write(`${file}\t${d.type ?? 'unknown'}\n`);
+        // Escaped: a tab or line end in a file name must not forge a result line.
+        process.stdout.write(`${escapeForTerminal(file)}\t${d.type ?? 'unknown'}\n`);
       }
       setExit(code);
     });
@@ -262,7 +265,30 @@ function exitQuietlyOnClosedStdout(): void {
   });
 }
 
+/** `--summary json` anywhere on the command line: usage errors are JSON too, whichever option failed first. */
+let usageErrorsAsJson = false;
+
+function wantsJsonSummary(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    if (argv[i] === '--summary=json' || (argv[i] === '--summary' && argv[i + 1] === 'json')) return true;
+  }
+  return false;
+}
+
+/**
+ * A usage error: one line on stderr (`awslogs: MESSAGE`), or with
+ * `--summary json` one object `{"kind":"usage-error","message",
+ * "exitStatus":2}`; no summary follows it. The message is escaped whole
+ * (it is never painted), so a file name in it is safe.
+ */
+function usageError(message: string): void {
+  process.stderr.write(usageErrorsAsJson
+    ? jsonForTerminal({ kind: 'usage-error', message, exitStatus: EXIT_USAGE }) + '\n'
+    : `awslogs: ${escapeForTerminal(message)}\n`);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  usageErrorsAsJson = wantsJsonSummary(argv);
   exitQuietlyOnClosedStdout();
   cleanUpOnInterrupt();
   let code = 0;
@@ -271,7 +297,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[]);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`awslogs: ${err.message}\n`);
+      usageError(err.message);
       return EXIT_USAGE;
     }
     if (err instanceof CommanderError) {
