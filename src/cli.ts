@@ -8,7 +8,7 @@ import { canonicalIp } from './pipeline/normalize.js';
 import { Terminal, escapeForTerminal, jsonForTerminal } from './pipeline/terminal.js';
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_TYPES, LOG_TYPE_NAMES, findLogType } from './logtypes/index.js';
-import { parseVpcFormat } from './logtypes/vpc_flow.js';
+import { parseVpcFormatOption } from './logtypes/vpc_flow.js';
 import type { ParserOptions } from './logtypes/types.js';
 import { detectInput, type DetectMode } from './pipeline/process_input.js';
 import { InputListError, expandInputs } from './pipeline/inputs.js';
@@ -92,7 +92,7 @@ interface NormalizeOptions {
 
 function parserOptions(vpcFormat: string | undefined): ParserOptions {
   if (vpcFormat === undefined) return {};
-  const format = parseVpcFormat(vpcFormat);
+  const format = parseVpcFormatOption(vpcFormat);
   if (typeof format === 'string') throw new UsageError(`--vpc-format: ${format}`);
   return { vpcFormat };
 }

@@ -13,6 +13,7 @@
 // layout (a value missing or inserted mid-line shifts the rest) is an error
 // report naming the first field that does not fit, never a record whose
 // fields hold their neighbours' values.
+import { closestName } from '../core/closest.js';
 import { isAccountId, isArn, isIpAddress } from '../core/indicators.js';
 import { parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
@@ -201,6 +202,16 @@ function stripPlaceholder(token: string): string {
 
 const FIELD_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
+/**
+ * The most fields a layout (a header line or --vpc-format) may name. AWS
+ * defines fewer than 100; every record is made from a template holding one
+ * key per field, so a header naming 100,000 made every later line cost
+ * 125 ms. A wider layout is refused instead.
+ */
+export const MAX_VPC_FIELDS = 256;
+
+const REFERENCE_URL = 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html';
+
 export interface VpcFormat {
   readonly columns: readonly Column[];
   /** Makes an empty record with this format's keys in order (see recordMaker). */
@@ -230,13 +241,16 @@ function unknownFieldKey(awsName: string, position: number, taken: ReadonlySet<s
  * a field name, or a name given twice).
  */
 export function parseVpcFormat(format: string): VpcFormat | string {
-  const tokens = format.trim().split(/\s+/).filter((t) => t.length > 0).map(stripPlaceholder);
+  const tokens = format.trim().split(/\s+/).filter((t) => t.length > 0);
   if (tokens.length === 0) return 'the VPC format names no fields';
+  if (tokens.length > MAX_VPC_FIELDS) {
+    return `the VPC format names ${tokens.length} fields, over the limit of ${MAX_VPC_FIELDS} (AWS defines fewer than 100)`;
+  }
   const columns: Column[] = [];
   const unknown: Array<{ awsName: string; key: string }> = [];
   const seen = new Set<string>();
   const taken = new Set<string>();
-  for (const name of tokens) {
+  for (const name of tokens.map(stripPlaceholder)) {
     if (!FIELD_NAME.test(name)) return `${quoteValue(name)} is not a VPC flow log field name (expected names like srcaddr or \${srcaddr})`;
     if (seen.has(name)) return `the VPC format names ${quoteValue(name)} twice`;
     seen.add(name);
@@ -249,6 +263,26 @@ export function parseVpcFormat(format: string): VpcFormat | string {
     columns.push(column);
   }
   return { columns, unknown, newRecord: recordMaker([...columns.map((c) => c.key), 'additionalFields']) };
+}
+
+/**
+ * `--vpc-format`: parseVpcFormat, and every name must be a field this tool
+ * knows. A header line in a file may name fields AWS added later (kept as
+ * strings, with a notice), but a name typed on the command line that no
+ * field has is far likelier a typo, which would lose that field's values
+ * silently: it is refused with the closest known name. Returns the format,
+ * or the message of the usage error.
+ */
+export function parseVpcFormatOption(format: string): VpcFormat | string {
+  const parsed = parseVpcFormat(format);
+  if (typeof parsed === 'string' || parsed.unknown.length === 0) return parsed;
+  const named = parsed.unknown.map(({ awsName }) => ({ name: quoteValue(awsName), near: closestName(awsName, KNOWN_BY_AWS_NAME.keys()) }));
+  const list = `; the fields are listed at ${REFERENCE_URL}`;
+  if (named.length === 1) {
+    const { name, near } = named[0]!;
+    return near !== undefined ? `unknown field ${name}: did you mean ${near}?` : `unknown field ${name}${list}`;
+  }
+  return `unknown fields ${named.map(({ name, near }) => (near !== undefined ? `${name} (did you mean ${near}?)` : name)).join(', ')}${list}`;
 }
 
 /** A header line: its first name is a known field and every token is a field name. */
