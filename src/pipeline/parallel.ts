@@ -151,7 +151,7 @@ export async function processInParallel(
     const advanceOrFail = () => advance().catch(reject);
 
     const onMessage = (w: Worker, msg: WorkerMessage) => {
-      if (msg.kind === 'progress') return hooks.progress?.(msg.bytes, msg.written, msg.failed);
+      if (msg.kind === 'progress') return hooks.progress?.(msg.bytes, msg.written, msg.failed, msg.textBytes);
       if (msg.kind === 'temporary') return hooks.temporary?.(msg.path, msg.exists);
       const p = pending[msg.index]!;
       const atHead = msg.index === head;

@@ -4,6 +4,7 @@ import type { StandardFields } from '../core/standard.js';
 import { makeErrorReport } from '../core/errors.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { InputError, readInput, type InputInfo } from './input.js';
+import { checkedInput } from './sniff.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { detectFromSample, SAMPLE_BYTES } from './detect.js';
 import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
@@ -28,8 +29,12 @@ export interface InputSettings {
 export interface InputHooks {
   /** An output failure (full disk) stops reading at once. */
   outputFailure?: () => Error | undefined;
-  /** Since the last call: input bytes read (compressed, as on disk), records written, records failed. */
-  progress?: (bytes: number, written: number, failed: number) => void;
+  /**
+   * Since the last call: input bytes read (compressed, as on disk: for the
+   * ETA against file sizes), records written, records failed, and bytes of
+   * text read (decompressed: for the MB/s a person compares with the data).
+   */
+  progress?: (bytes: number, written: number, failed: number, textBytes: number) => void;
   /** A temporary output file appears (true) or goes away (false): removed on an interrupt. */
   temporary?: (path: string, exists: boolean) => void;
 }
@@ -165,8 +170,9 @@ async function normalizeOne(
   hooks: InputHooks,
 ): Promise<ProcessedInput> {
   const info: InputInfo = { gzip: false, bytesRead: 0 };
-  const source = readInput(file, info, (message) => reporter.notice(file, message));
-  const reported = { bytes: 0, written: 0, failed: 0 };
+  const text = { bytes: 0 };
+  const source = countBytes(checkedInput(readInput(file, info, (message) => reporter.notice(file, message)), info), text);
+  const reported = { bytes: 0, textBytes: 0, written: 0, failed: 0 };
   /** The counts of whatever processes this input, for progress. */
   let live: () => Pick<Counts, "written" | "failed"> = () => reported;
   const afterChunk = async (): Promise<void> => {
@@ -174,8 +180,9 @@ async function normalizeOne(
     if (failed !== undefined) throw failed;
     if (hooks.progress !== undefined) {
       const c = live();
-      hooks.progress(info.bytesRead - reported.bytes, c.written - reported.written, c.failed - reported.failed);
+      hooks.progress(info.bytesRead - reported.bytes, c.written - reported.written, c.failed - reported.failed, text.bytes - reported.textBytes);
       reported.bytes = info.bytesRead;
+      reported.textBytes = text.bytes;
       reported.written = c.written;
       reported.failed = c.failed;
     }
@@ -230,9 +237,18 @@ function withProblem(result: ProcessedInput, problem: string | undefined): Proce
   return result;
 }
 
+/** The chunks of source, their bytes added up in `tally.bytes` as they pass. */
+async function* countBytes(source: AsyncGenerator<Buffer>, tally: { bytes: number }): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    tally.bytes += chunk.length;
+    yield chunk;
+  }
+}
+
 /** `awslogs detect`: reads only the start of each input. */
 export async function detectInput(file: string, settings: InputSettings): Promise<{ type?: string; reason: string; problem?: string }> {
-  const sample = await takeSample(readInput(file));
+  const info: InputInfo = { gzip: false, bytesRead: 0 };
+  const sample = await takeSample(checkedInput(readInput(file, info), info));
   if (sample.fault !== undefined) return { reason: sample.fault.message, problem: sample.fault.message };
   if (sample.chunks.every((c) => c.length === 0)) return { reason: 'the input is empty' };
   const d = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineChars);

@@ -132,7 +132,7 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   };
 
   const hooks = {
-    progress: (bytes: number, written: number, failed: number) => progress?.advance(bytes, written, failed),
+    progress: (bytes: number, written: number, failed: number, textBytes: number) => progress?.advance(bytes, written, failed, textBytes),
     temporary: (path: string, exists: boolean) => {
       if (exists) temporaryOutputs.add(path);
       else temporaryOutputs.delete(path);

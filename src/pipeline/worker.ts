@@ -42,7 +42,7 @@ export type WorkerMessage =
   | { kind: 'data'; index: number; chunk: Uint8Array }
   | { kind: 'errors'; index: number; reports: ErrorReport[] }
   | { kind: 'notice'; index: number; file: string; message: string }
-  | { kind: 'progress'; bytes: number; written: number; failed: number }
+  | { kind: 'progress'; bytes: number; written: number; failed: number; textBytes: number }
   | { kind: 'temporary'; path: string; exists: boolean }
   | { kind: 'done'; index: number; result: ProcessedInput };
 
@@ -93,7 +93,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
       ...(job.filter !== undefined ? { filter: job.filter } : {}),
     };
     const hooks: InputHooks = {
-      progress: (bytes, written, failed) => send({ kind: 'progress', bytes, written, failed }),
+      progress: (bytes, written, failed, textBytes) => send({ kind: 'progress', bytes, written, failed, textBytes }),
       temporary: (path, exists) => send({ kind: 'temporary', path, exists }),
     };
     let result: ProcessedInput;
