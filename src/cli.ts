@@ -175,7 +175,7 @@ Examples:
         parserOptions: parserOptions(opts.vpcFormat),
         ...(opts.errors !== undefined ? { errorsFile: opts.errors } : {}),
         quiet: opts.quiet === true,
-        maxLineChars: opts.maxLineBytes,
+        maxLineBytes: opts.maxLineBytes,
         jobs: opts.jobs,
         ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
         gzip: opts.gzip === true,
@@ -205,7 +205,7 @@ Examples:
         if (err instanceof InputListError) throw new UsageError(err.message);
         throw err;
       }
-      const settings = { detect: 'input' as const, candidates: LOG_TYPES, parserOptions: parserOptions(raw.vpcFormat), maxLineChars: DEFAULT_MAX_LINE_BYTES };
+      const settings = { detect: 'input' as const, candidates: LOG_TYPES, parserOptions: parserOptions(raw.vpcFormat), maxLineBytes: DEFAULT_MAX_LINE_BYTES };
       const reporter = new Reporter(new Terminal(process.stderr), undefined, false);
       let code = 0;
       for (const file of inputs) {

@@ -312,7 +312,8 @@ function referenceLines(text: string, cutShort: boolean): string[] {
   const unterminated = lines.at(-1) !== '';
   lines.forEach((line, i) => {
     const n = i + 1;
-    if (line.length > MAX) out.push(`reject ${n} ${line} ${line.length}`);
+    // --max-line-bytes counts UTF-8 bytes (issue 14); raw's length is in characters.
+    if (Buffer.byteLength(line) > MAX) out.push(`reject ${n} ${line} ${line.length}`);
     else if (line.trim().length > 0) out.push(cutShort && unterminated && i === lines.length - 1 ? `incomplete ${n} ${line}` : `record ${n} ${line}`);
   });
   return out;

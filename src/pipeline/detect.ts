@@ -30,7 +30,7 @@ interface Score {
 
 /** Tries one type on the sample: how many of its first records parse and validate. */
 function scoreType(type: LogTypeDescriptor, sample: readonly Buffer[], ended: boolean, file: string,
-  parserOptions: ParserOptions, maxLineChars: number): Score {
+  parserOptions: ParserOptions, maxLineBytes: number): Score {
   const processor = new RecordProcessor(file, type, parserOptions, new StandardFields(), NOWHERE, NOWHERE);
   const score: Score = { type, ok: 0, failed: 0 };
   const handler: RecordHandler = {
@@ -43,7 +43,7 @@ function scoreType(type: LogTypeDescriptor, sample: readonly Buffer[], ended: bo
       if (score.ok + score.failed < SAMPLE_RECORDS) score.failed++;
     },
   };
-  const framer = createFramer(type.framing, handler, maxLineChars);
+  const framer = createFramer(type.framing, handler, maxLineBytes);
   for (const chunk of sample) framer.push(chunk);
   // A sample cut mid-record must not count that half record against a type.
   if (ended) framer.end();
@@ -65,9 +65,9 @@ export function detectFromSample(
   file: string,
   candidates: readonly LogTypeDescriptor[],
   parserOptions: ParserOptions,
-  maxLineChars: number,
+  maxLineBytes: number,
 ): Detection {
-  const scores = candidates.map((t) => scoreType(t, sample, ended, file, parserOptions, maxLineChars));
+  const scores = candidates.map((t) => scoreType(t, sample, ended, file, parserOptions, maxLineBytes));
   if (ended && scores.every((s) => s.ok + s.failed === 0)) return { reason: 'the input holds only blank lines', noRecords: true };
   // A type qualifies when its records parse more often than not.
   const qualified = scores.filter((s) => s.ok > 0 && s.ok >= s.failed);

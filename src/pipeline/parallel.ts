@@ -119,7 +119,7 @@ export async function processInParallel(
       ...(settings.logType !== undefined ? { logType: settings.logType.name } : {}),
       detect: settings.detect,
       parserOptions: settings.parserOptions,
-      maxLineChars: settings.maxLineChars,
+      maxLineBytes: settings.maxLineBytes,
       ...(settings.filter !== undefined ? { filter: settings.filter } : {}),
     };
     next++;

@@ -5,6 +5,7 @@ import { makeErrorReport } from '../core/errors.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { InputError, readInput, type InputInfo } from './input.js';
 import { checkedInput } from './sniff.js';
+import { spanClock, type Span } from './type_time.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { detectFromSample, SAMPLE_BYTES } from './detect.js';
 import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
@@ -20,8 +21,8 @@ export interface InputSettings {
   /** The types detection may choose from. */
   candidates: readonly LogTypeDescriptor[];
   parserOptions: ParserOptions;
-  /** Longest line accepted by line framing (characters). */
-  maxLineChars: number;
+  /** Longest line accepted by line framing, in UTF-8 bytes (--max-line-bytes). */
+  maxLineBytes: number;
   filter?: RecordFilter;
 }
 
@@ -140,6 +141,8 @@ export interface ProcessedInput extends InputResult {
   skippedExisting?: boolean;
   /** Time spent on this input. */
   seconds?: number;
+  /** When this input was read (for the per-type wall-clock time of the summary). */
+  span?: Span;
 }
 
 /**
@@ -155,9 +158,11 @@ export async function processInput(
   reporter: ReportSink,
   hooks: InputHooks = {},
 ): Promise<ProcessedInput> {
-  const started = performance.now();
+  const start = spanClock();
   const result = await normalizeOne(file, settings, standard, out, reporter, hooks);
-  result.seconds = (performance.now() - started) / 1000;
+  const end = spanClock();
+  result.seconds = (end - start) / 1000;
+  result.span = { start, end };
   return result;
 }
 
@@ -196,7 +201,7 @@ async function normalizeOne(
   if (settings.logType !== undefined) {
     const processor = newProcessor(settings.logType);
     live = () => processor.counts;
-    const problem = await frameChunks(source, createFramer(settings.logType.framing, processor, settings.maxLineChars), afterChunk);
+    const problem = await frameChunks(source, createFramer(settings.logType.framing, processor, settings.maxLineBytes), afterChunk);
     return withProblem({ counts: new Map([[settings.logType.name, processor.counts]]), logType: settings.logType.name }, problem);
   }
 
@@ -207,7 +212,7 @@ async function normalizeOne(
       for (const p of handler.processors) addCounts(sum, p.counts);
       return sum;
     };
-    const problem = await frameChunks(source, new LineFramer(handler, settings.maxLineChars), afterChunk);
+    const problem = await frameChunks(source, new LineFramer(handler, settings.maxLineBytes), afterChunk);
     const counts = new Map<string, Counts>();
     for (const p of handler.processors) if (p.counts.read > 0) counts.set(p.logTypeName, p.counts);
     if (handler.unknown.read > 0) counts.set(UNKNOWN_TYPE, handler.unknown);
@@ -217,18 +222,18 @@ async function normalizeOne(
   const sample = await takeSample(source);
   const empty = sample.chunks.every((c) => c.length === 0);
   if (empty && sample.ended) return withProblem({ counts: new Map() }, sample.fault?.message);
-  const detection = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineChars);
+  const detection = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineBytes);
   if (detection.noRecords === true) return withProblem({ counts: new Map() }, sample.fault?.message);
   const chunks = replay(sample, source);
   if (detection.type === undefined) {
     const handler = new UnknownTypeHandler(file, detection.reason, reporter);
     live = () => handler.counts;
-    const problem = await frameChunks(chunks, new LineFramer(handler, settings.maxLineChars), afterChunk);
+    const problem = await frameChunks(chunks, new LineFramer(handler, settings.maxLineBytes), afterChunk);
     return withProblem({ counts: new Map([[UNKNOWN_TYPE, handler.counts]]), detectionProblem: detection.reason }, problem);
   }
   const processor = newProcessor(detection.type);
   live = () => processor.counts;
-  const problem = await frameChunks(chunks, createFramer(detection.type.framing, processor, settings.maxLineChars), afterChunk);
+  const problem = await frameChunks(chunks, createFramer(detection.type.framing, processor, settings.maxLineBytes), afterChunk);
   return withProblem({ counts: new Map([[detection.type.name, processor.counts]]), logType: detection.type.name }, problem);
 }
 
@@ -251,6 +256,6 @@ export async function detectInput(file: string, settings: InputSettings): Promis
   const sample = await takeSample(checkedInput(readInput(file, info), info));
   if (sample.fault !== undefined) return { reason: sample.fault.message, problem: sample.fault.message };
   if (sample.chunks.every((c) => c.length === 0)) return { reason: 'the input is empty' };
-  const d = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineChars);
+  const d = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineBytes);
   return d.type !== undefined ? { type: d.type.name, reason: d.reason } : { reason: d.reason };
 }

@@ -30,7 +30,7 @@ export type MainMessage =
     logType?: string;
     detect: DetectMode;
     parserOptions: ParserOptions;
-    maxLineChars: number;
+    maxLineBytes: number;
     filter?: RecordFilter;
   }
   | { kind: 'ack' };
@@ -89,7 +89,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
       detect: job.detect,
       candidates: LOG_TYPES,
       parserOptions: job.parserOptions,
-      maxLineChars: job.maxLineChars,
+      maxLineBytes: job.maxLineBytes,
       ...(job.filter !== undefined ? { filter: job.filter } : {}),
     };
     const hooks: InputHooks = {
