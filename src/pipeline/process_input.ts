@@ -7,7 +7,7 @@ import { InputError, readInput, type InputInfo } from './input.js';
 import { checkedInput } from './sniff.js';
 import { spanClock, type Span } from './type_time.js';
 import { LineFramer, type RecordHandler } from './lines.js';
-import { detectFromSample, SAMPLE_BYTES } from './detect.js';
+import { describeDetection, detectFromSample, SAMPLE_BYTES } from './detect.js';
 import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
 import type { BatchedWriter } from './output.js';
 import type { Counts } from './report.js';
@@ -229,7 +229,7 @@ async function normalizeOne(
     const handler = new UnknownTypeHandler(file, detection.reason, reporter);
     live = () => handler.counts;
     const problem = await frameChunks(chunks, new LineFramer(handler, settings.maxLineBytes), afterChunk);
-    return withProblem({ counts: new Map([[UNKNOWN_TYPE, handler.counts]]), detectionProblem: detection.reason }, problem);
+    return withProblem({ counts: new Map([[UNKNOWN_TYPE, handler.counts]]), detectionProblem: describeDetection(detection) }, problem);
   }
   const processor = newProcessor(detection.type);
   live = () => processor.counts;
@@ -257,5 +257,5 @@ export async function detectInput(file: string, settings: InputSettings): Promis
   if (sample.fault !== undefined) return { reason: sample.fault.message, problem: sample.fault.message };
   if (sample.chunks.every((c) => c.length === 0)) return { reason: 'the input is empty' };
   const d = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineBytes);
-  return d.type !== undefined ? { type: d.type.name, reason: d.reason } : { reason: d.reason };
+  return d.type !== undefined ? { type: d.type.name, reason: d.reason } : { reason: describeDetection(d) };
 }
