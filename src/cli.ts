@@ -250,7 +250,8 @@ Examples:
 function cleanUpOnInterrupt(): void {
   const stop = (signal: NodeJS.Signals) => {
     for (const temp of temporaryOutputs) rmSync(temp, { force: true, recursive: true });
-    process.stderr.write(`\nawslogs: interrupted (${signal}); no partial output files left\n`);
+    const message = `interrupted (${signal}); no partial output files left`;
+    process.stderr.write(messagesAsJson ? jsonForTerminal({ kind: 'interrupted', signal, message }) + '\n' : `\nawslogs: ${message}\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', stop);
@@ -265,8 +266,11 @@ function exitQuietlyOnClosedStdout(): void {
   });
 }
 
-/** `--summary json` anywhere on the command line: usage errors are JSON too, whichever option failed first. */
-let usageErrorsAsJson = false;
+/**
+ * `--summary json` anywhere on the command line: usage errors and the
+ * interrupt message are JSON too (whichever option failed first).
+ */
+let messagesAsJson = false;
 
 function wantsJsonSummary(argv: readonly string[]): boolean {
   for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
@@ -282,13 +286,13 @@ function wantsJsonSummary(argv: readonly string[]): boolean {
  * (it is never painted), so a file name in it is safe.
  */
 function usageError(message: string): void {
-  process.stderr.write(usageErrorsAsJson
+  process.stderr.write(messagesAsJson
     ? jsonForTerminal({ kind: 'usage-error', message, exitStatus: EXIT_USAGE }) + '\n'
     : `awslogs: ${escapeForTerminal(message)}\n`);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  usageErrorsAsJson = wantsJsonSummary(argv);
+  messagesAsJson = wantsJsonSummary(argv);
   exitQuietlyOnClosedStdout();
   cleanUpOnInterrupt();
   let code = 0;
@@ -304,7 +308,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       // help and version exit 0; everything else commander rejects is a usage error
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    process.stderr.write(`awslogs: internal error (please report it): ${(err as Error).stack ?? String(err)}\n`);
+    const detail = (err as Error).stack ?? String(err);
+    process.stderr.write(messagesAsJson
+      ? jsonForTerminal({ kind: 'internal-error', message: `internal error (please report it): ${detail}`, exitStatus: EXIT_USAGE }) + '\n'
+      : `awslogs: internal error (please report it): ${detail}\n`);
     return EXIT_USAGE;
   }
   return code;

@@ -145,7 +145,8 @@ export async function* checkedInput(source: AsyncGenerator<Buffer>, info: InputI
     throw new InputError(unsupportedMessage(sniffed.format, info.gzip), false);
   }
   async function* all(): AsyncGenerator<Buffer> {
-    yield* head;
+    // Handed on one by one and let go: the head is not kept for the whole input.
+    while (head.length > 0) yield head.shift()!;
     if (fault !== undefined) throw fault;
     if (!ended) yield* source;
   }
