@@ -5,13 +5,14 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { formatUnixMillis, normalizeRFC3339 } from './core/timestamp.js';
 import { canonicalIp } from './pipeline/normalize.js';
-import { Terminal, escapeForTerminal } from './pipeline/terminal.js';
+import { Terminal, escapeForTerminal, jsonForTerminal } from './pipeline/terminal.js';
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_TYPES, LOG_TYPE_NAMES, findLogType } from './logtypes/index.js';
-import { parseVpcFormat } from './logtypes/vpc_flow.js';
+import { parseVpcFormatOption } from './logtypes/vpc_flow.js';
 import type { ParserOptions } from './logtypes/types.js';
 import { detectInput, type DetectMode } from './pipeline/process_input.js';
-import { describeSkip, expandInputs, skippedCounts } from './pipeline/inputs.js';
+import { expandInputs, skippedCounts } from './pipeline/inputs.js';
+import { Reporter } from './pipeline/report.js';
 import { EXIT_USAGE, runNormalize } from './pipeline/run.js';
 import { removeTemporaryPathsOnExit, stopAndRemoveTemporaryPaths } from './pipeline/cleanup.js';
 import { schemaPath } from './pipeline/validate.js';
@@ -109,7 +110,7 @@ interface NormalizeOptions {
 
 function parserOptions(vpcFormat: string | undefined): ParserOptions {
   if (vpcFormat === undefined) return {};
-  const format = parseVpcFormat(vpcFormat);
+  const format = parseVpcFormatOption(vpcFormat);
   if (typeof format === 'string') throw new UsageError(`--vpc-format: ${format}`);
   return { vpcFormat };
 }
@@ -124,7 +125,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     // One line per usage error, as scripts expect.
-    .configureOutput({ outputError: (str, write) => write(`awslogs: ${str.trim().replace(/^error: /, '')} (see awslogs --help)\n`) })
+    .configureOutput({ outputError: (str) => usageError(`${str.trim().replace(/^error: /, '')} (see awslogs --help)`) })
     .addHelpText('after', `
 Examples:
   awslogs normalize --type AWS.VPCFlow flow.log.gz | jq -c 'select(.action == "REJECT")'
@@ -191,7 +192,7 @@ Examples:
         parserOptions: parserOptions(opts.vpcFormat),
         ...(opts.errors !== undefined ? { errorsFile: opts.errors } : {}),
         quiet: opts.quiet === true,
-        maxLineChars: opts.maxLineBytes,
+        maxLineBytes: opts.maxLineBytes,
         jobs: opts.jobs,
         ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
         gzip: opts.gzip === true,
@@ -199,7 +200,7 @@ Examples:
         summary: opts.summary,
         ...(filter !== undefined ? { filter } : {}),
         stdout: process.stdout,
-        terminal: new Terminal(process.stderr),
+        terminal: new Terminal(process.stderr, process.env, opts.summary),
         follow: opts.follow === true,
       }));
     });
@@ -217,29 +218,29 @@ Examples:
   for f in *.gz; do [ "$(awslogs detect "$f" | cut -f2)" = AWS.ALB ] && echo "$f"; done`)
     .action(async (files: string[], raw: { vpcFormat?: string; follow?: boolean }) => {
       requireInputs(files);
-      const settings = { detect: 'input' as const, candidates: LOG_TYPES, parserOptions: parserOptions(raw.vpcFormat), maxLineChars: DEFAULT_MAX_LINE_BYTES };
-      const terminal = new Terminal(process.stderr);
+      const settings = { detect: 'input' as const, candidates: LOG_TYPES, parserOptions: parserOptions(raw.vpcFormat), maxLineBytes: DEFAULT_MAX_LINE_BYTES };
+      const reporter = new Reporter(new Terminal(process.stderr), undefined, false);
       const expanded = await expandInputs(files, { follow: raw.follow === true });
       let code = 0;
       // A path that cannot be read is an error for it alone: the others are still detected.
       for (const u of expanded.unreadable) {
-        terminal.line(`awslogs: ${escapeForTerminal(u.file)}: ${u.problem}`);
+        reporter.inputProblem(u.file, u.problem);
         code = EXIT_USAGE;
       }
-      if (expanded.skipped.length > 5) terminal.line(`awslogs: ${skippedCounts(expanded.skipped)}`);
-      else for (const s of expanded.skipped) terminal.line(`awslogs: ${escapeForTerminal(s.file)}: passed over: ${escapeForTerminal(describeSkip(s))}`);
+      if (expanded.skipped.length > 5) reporter.runNotice(skippedCounts(expanded.skipped));
+      else for (const s of expanded.skipped) reporter.skippedFile(s);
       for (const input of expanded.files) {
-        // Escaped: a tab or line feed in a name must not forge a result line.
-        const file = escapeForTerminal(input.path);
+        const file = input.path;
         const d = await detectInput(input, settings);
         if (d.problem !== undefined) {
-          terminal.line(`awslogs: ${file}: ${escapeForTerminal(d.problem)}`);
+          reporter.inputProblem(file, d.problem);
           code = EXIT_USAGE;
         } else if (d.type === undefined) {
           code = Math.max(code, 1);
-          terminal.line(`awslogs: ${file}: ${escapeForTerminal(d.reason)}`);
+          reporter.inputProblem(file, d.reason);
         }
-        process.stdout.write(`${file}\t${d.type ?? 'unknown'}\n`);
+        // Escaped: a tab or line end in a file name must not forge a result line.
+        process.stdout.write(`${escapeForTerminal(file)}\t${d.type ?? 'unknown'}\n`);
       }
       setExit(code);
     });
@@ -285,7 +286,8 @@ function cleanUpOnSignals(): void {
     void stopAndRemoveTemporaryPaths().finally(() => {
       // After SIGHUP the terminal may be gone: a failed write must not stop the exit.
       try {
-        new Terminal(process.stderr).line(`\nawslogs: interrupted (${signal}); no partial output files left`);
+        const message = `interrupted (${signal}); no partial output files left`;
+        process.stderr.write(messagesAsJson ? jsonForTerminal({ kind: 'interrupted', signal, message }) + '\n' : `\nawslogs: ${message}\n`);
       } catch { /* nothing to tell it to */ }
       process.exit(SIGNAL_EXIT_STATUS[signal]);
     });
@@ -302,7 +304,33 @@ function exitQuietlyOnClosedStdout(): void {
   });
 }
 
+/**
+ * `--summary json` anywhere on the command line: usage errors and the
+ * interrupt message are JSON too (whichever option failed first).
+ */
+let messagesAsJson = false;
+
+function wantsJsonSummary(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    if (argv[i] === '--summary=json' || (argv[i] === '--summary' && argv[i + 1] === 'json')) return true;
+  }
+  return false;
+}
+
+/**
+ * A usage error: one line on stderr (`awslogs: MESSAGE`), or with
+ * `--summary json` one object `{"kind":"usage-error","message",
+ * "exitStatus":2}`; no summary follows it. The message is escaped whole
+ * (it is never painted), so a file name in it is safe.
+ */
+function usageError(message: string): void {
+  process.stderr.write(messagesAsJson
+    ? jsonForTerminal({ kind: 'usage-error', message, exitStatus: EXIT_USAGE }) + '\n'
+    : `awslogs: ${escapeForTerminal(message)}\n`);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  messagesAsJson = wantsJsonSummary(argv);
   exitQuietlyOnClosedStdout();
   cleanUpOnSignals();
   let code = 0;
@@ -311,14 +339,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[]);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`awslogs: ${err.message}\n`);
+      usageError(err.message);
       return EXIT_USAGE;
     }
     if (err instanceof CommanderError) {
       // help and version exit 0; everything else commander rejects is a usage error
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    process.stderr.write(`awslogs: internal error (please report it): ${(err as Error).stack ?? String(err)}\n`);
+    const detail = (err as Error).stack ?? String(err);
+    process.stderr.write(messagesAsJson
+      ? jsonForTerminal({ kind: 'internal-error', message: `internal error (please report it): ${detail}`, exitStatus: EXIT_USAGE }) + '\n'
+      : `awslogs: internal error (please report it): ${detail}\n`);
     return EXIT_USAGE;
   }
   return code;

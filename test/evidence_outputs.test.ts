@@ -16,7 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { outputNameProblem, temporaryPathFor } from '../src/pipeline/outdir.js';
 import { findOutputClashes, resolvedPath } from '../src/pipeline/output_safety.js';
-import { BIN, ROOT, listFiles, runCli, type RunResult } from './helpers/cli.js';
+import { BIN, ROOT, listFiles, runCli, type RunResult, stderrAsText } from './helpers/cli.js';
 import { assertCleanStderr, jsonSummary } from './helpers/hostile.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'awslogs-evidence-out-'));
@@ -51,7 +51,7 @@ function assertRefused(r: RunResult, ...paths: string[]): void {
   assertCleanStderr(r.stderr);
   assert.equal(r.stdout, '');
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  for (const p of paths) assert.match(r.stderr, new RegExp(escapeRe(p)), `names ${p}: ${r.stderr}`);
+  for (const p of paths) assert.match(stderrAsText(r.stderr), new RegExp(escapeRe(p)), `names ${p}: ${r.stderr}`);
 }
 
 /** Runs a shell command line (for redirections the test runner cannot express). */
@@ -75,7 +75,7 @@ test('--errors naming an input (itself, a symlink to it, a hard link to it) is r
   for (const [errors, jobs] of [...forms.map((f) => [f, '1'] as const), [join(tmp, 'e1/alias.log'), '2'] as const]) {
     const r = await runCli(['normalize', '-j', jobs, '--errors', errors, other, flow]);
     assertRefused(r, errors, flow);
-    assert.match(r.stderr, /is the same file as the input/);
+    assert.match(stderrAsText(r.stderr), /is the same file as the input/);
     assert.deepEqual(readFileSync(flow), before, `${errors}: the input is byte for byte unchanged`);
   }
   // -e x.log x.log, as the issue has it (relative names).
@@ -91,14 +91,14 @@ test('--errors inside an input folder, or equal to an --out-dir output, is refus
   for (const errors of [join(dir, 'errors.ndjson'), join(dir, 'sub/errors.ndjson'), join(dir, 'not-yet/errors.ndjson')]) {
     const r = await runCli(['normalize', '--errors', errors, dir]);
     assertRefused(r, errors, dir);
-    assert.match(r.stderr, /inside the input folder/);
+    assert.match(stderrAsText(r.stderr), /inside the input folder/);
     assert.equal(existsSync(errors), false, 'the --errors file was not created');
   }
   const out = join(tmp, 'e2/out');
   for (const [errors, input] of [[join(out, 'a.ndjson'), 'in/a.log'], [join(out, 'sub/b.ndjson'), 'in/sub/b.log'], [join(tmp, 'e2/./out/../out/a.ndjson'), 'in/a.log']] as const) {
     const r = await runCli(['normalize', '--errors', errors, '-o', out, dir]);
     assertRefused(r, errors, input);
-    assert.match(r.stderr, /also the --out-dir output/);
+    assert.match(stderrAsText(r.stderr), /also the --out-dir output/);
     assert.equal(existsSync(out), false, 'nothing written under --out-dir');
   }
 });
@@ -110,7 +110,7 @@ test('--out-dir . with an input that is its own output: refused, the input uncha
   for (const jobs of ['1', '2']) {
     const r = await runCli(['normalize', '-j', jobs, '--out-dir', '.', 'other.log', 'events.ndjson'], { cwd: dir });
     assertRefused(r, 'events.ndjson');
-    assert.match(r.stderr, /would be overwritten by its own output/);
+    assert.match(stderrAsText(r.stderr), /would be overwritten by its own output/);
     assert.equal(readFileSync(events, 'utf8'), CLOUDTRAIL_LINE);
     assert.deepEqual(readdirSync(dir).sort(), ['events.ndjson', 'other.log'], 'other.ndjson was not written either');
   }
@@ -139,7 +139,7 @@ test('--out-dir equal to an input folder (by another spelling or a symlink) is r
   for (const outDir of [dir, join(tmp, 'o3/link'), join(tmp, 'o3/evidence/../evidence/')]) {
     const r = await runCli(['normalize', '-o', outDir, dir]);
     assertRefused(r, outDir, dir);
-    assert.match(r.stderr, /is the input folder/);
+    assert.match(stderrAsText(r.stderr), /is the input folder/);
     assert.deepEqual(readdirSync(dir), ['flow.log']);
   }
 });
@@ -149,10 +149,10 @@ test('stdin or stdout redirected to the same file as an input or the --errors fi
   const before = readFileSync(flow);
   const errorsOnStdin = sh(`${node} ${bin} normalize -e ${JSON.stringify(flow)} - < ${JSON.stringify(flow)}`);
   assert.equal(errorsOnStdin.status, 2, errorsOnStdin.stderr);
-  assert.match(errorsOnStdin.stderr, /--errors \S+flow\.log is the same file as the input - \(stdin\)/);
+  assert.match(stderrAsText(errorsOnStdin.stderr), /--errors \S+flow\.log is the same file as the input - \(stdin\)/);
   const appended = sh(`${node} ${bin} normalize ${JSON.stringify(flow)} >> ${JSON.stringify(flow)}`);
   assert.equal(appended.status, 2, appended.stderr);
-  assert.match(appended.stderr, /stdout is the same file as the input \S+flow\.log/);
+  assert.match(stderrAsText(appended.stderr), /stdout is the same file as the input \S+flow\.log/);
   assert.deepEqual(readFileSync(flow), before);
 });
 
@@ -185,10 +185,10 @@ test('an input `a` next to a folder `a.ndjson/`: the clash is found before anyth
     assert.equal(r.code, 2, r.stderr);
     assertCleanStderr(r.stderr);
     for (const name of ['b', 'c']) {
-      assert.match(r.stderr, new RegExp(`c1/in/a\\.ndjson/${name}\\.log: cannot write \\S+/a\\.ndjson/${name}\\.ndjson: \\S+/a\\.ndjson is the output file of \\S+c1/in/a, so it cannot be a folder too`));
+      assert.match(stderrAsText(r.stderr), new RegExp(`c1/in/a\\.ndjson/${name}\\.log: cannot write \\S+/a\\.ndjson/${name}\\.ndjson: \\S+/a\\.ndjson is the output file of \\S+c1/in/a, so it cannot be a folder too`));
     }
     // Reported first (found before anything was written); the others are complete.
-    assert.match(r.stderr.split('\n')[0]!, /cannot be a folder too/);
+    assert.match(stderrAsText(r.stderr).split('\n')[0]!, /cannot be a folder too/);
     assert.deepEqual(listFiles(out), ['a.ndjson', 'z/f.ndjson'], `-j ${jobs}`);
     assert.equal(readFileSync(join(out, 'a.ndjson'), 'utf8').trim().split('\n').length, 10);
     assert.equal(jsonSummary(r.stderr).inputs.length, 4, 'every input accounted for');
@@ -206,8 +206,8 @@ test('a folder or a file already in the way of an output: an error for that inpu
     const r = await runCli(['normalize', '-j', jobs, '--summary', 'json', '-o', out, join(tmp, 'c2/in')]);
     assert.equal(r.code, 2, r.stderr);
     assertCleanStderr(r.stderr);
-    assert.match(r.stderr, /c2\/in\/a\.log: cannot write \S+a\.ndjson: a folder of that name is in the way/);
-    assert.match(r.stderr, /c2\/in\/c\/d\.log: cannot create \S+\/c: EEXIST: file already exists \(\S+\/c is a file, not a folder\)/);
+    assert.match(stderrAsText(r.stderr), /c2\/in\/a\.log: cannot write \S+a\.ndjson: a folder of that name is in the way/);
+    assert.match(stderrAsText(r.stderr), /c2\/in\/c\/d\.log: cannot create \S+\/c: EEXIST: file already exists \(\S+\/c is a file, not a folder\)/);
     assert.deepEqual(listFiles(out), ['b.ndjson', 'c'], `-j ${jobs}: b written, nothing else`);
     assert.equal(readFileSync(join(out, 'b.ndjson'), 'utf8').trim().split('\n').length, 3);
     assert.equal(jsonSummary(r.stderr).inputs.length, 3, 'every input accounted for');
@@ -225,8 +225,8 @@ test('an output name too long for the file system (ENAMETOOLONG): an error for t
     const r = await runCli(['normalize', '-j', jobs, '-o', out, join(tmp, 'n1/in')]);
     assert.equal(r.code, 2, r.stderr);
     assertCleanStderr(r.stderr);
-    assert.match(r.stderr, new RegExp(`${long}\\.log: cannot write \\S+${long}\\.ndjson: the name is 257 bytes long; file systems allow 255 \\(ENAMETOOLONG\\)`));
-    assert.match(r.stderr, /b{247}\.ndjson: cannot write \S+: the name is 254 bytes long; with the \.partial suffix/);
+    assert.match(stderrAsText(r.stderr), new RegExp(`${long}\\.log: cannot write \\S+${long}\\.ndjson: the name is 257 bytes long; file systems allow 255 \\(ENAMETOOLONG\\)`));
+    assert.match(stderrAsText(r.stderr), /b{247}\.ndjson: cannot write \S+: the name is 254 bytes long; with the \.partial suffix/);
     assert.deepEqual(listFiles(out), ['z1.ndjson'], `-j ${jobs}: z1 written, no temporary file`);
   }
 });
@@ -241,7 +241,7 @@ test('an output path longer than the system allows (PATH_MAX): an error for that
     const r = await runCli(['normalize', '-j', jobs, '-o', deep, 'in'], { cwd: join(tmp, 'p1') });
     assert.equal(r.code, 2, r.stderr);
     assertCleanStderr(r.stderr);
-    assert.match(r.stderr, /x{200}\.log: cannot write .*ENAMETOOLONG/);
+    assert.match(stderrAsText(r.stderr), /x{200}\.log: cannot write .*ENAMETOOLONG/);
     const written = readdirSync(join(tmp, 'p1', deep));
     assert.deepEqual(written, ['z.ndjson'], `-j ${jobs}`);
     rmSync(join(tmp, 'p1', deep, 'z.ndjson'));
@@ -285,7 +285,7 @@ test('an --out-dir subfolder the user cannot write (EACCES): an error for that i
     const r = spawnSync(runner.prefix[0]!, [...runner.prefix.slice(1), process.execPath, runner.bin, 'normalize', '-j', jobs, '-o', out, join(base, 'in')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(r.status, 2, r.stderr);
     assertCleanStderr(r.stderr);
-    assert.match(r.stderr, /in\/locked\/b\.log: cannot write \S+locked\/b\.ndjson: EACCES: permission denied/);
+    assert.match(stderrAsText(r.stderr), /in\/locked\/b\.log: cannot write \S+locked\/b\.ndjson: EACCES: permission denied/);
     assert.deepEqual(listFiles(out), ['a.ndjson', 'z.ndjson'], `-j ${jobs}: the others written, no temporary file`);
   }
 });
@@ -371,7 +371,7 @@ test('--jobs 256 on 400 small files: workers capped with a notice, peak memory u
   });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim().split('\n').length, 400 * 30, 'every record written');
-  assert.match(r.stderr, /awslogs: --jobs 256 lowered to \d+ \(4 per core\)/);
+  assert.match(stderrAsText(r.stderr), /awslogs: --jobs 256 lowered to \d+ \(4 per core\)/);
   const peak = Number(/peak (\d+) KB/.exec(r.stderr)?.[1]);
   assert.ok(peak > 0 && peak < 1024 * 1024, `peak RSS ${peak} KB`);
 });
@@ -395,7 +395,7 @@ test('--skip-existing redoes an input whose read failed: its output is kept as .
     assert.ok(cut.output?.endsWith('t.ndjson.partial'), cut.output);
     if (jobs === '1') {
       const text = await runCli(['normalize', '-o', out, '--skip-existing', join(dir, 'in')]);
-      assert.match(text.stderr, /1 input did not complete: their records are kept under a \.partial name/);
+      assert.match(stderrAsText(text.stderr), /1 input did not complete: their records are kept under a \.partial name/);
     }
 
     writeFileSync(join(dir, 'in/t.log.gz'), whole);

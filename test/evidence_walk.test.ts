@@ -10,7 +10,7 @@ import { chmodSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFi
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, listFiles, runCli, type RunResult } from './helpers/cli.js';
+import { ROOT, listFiles, runCli, type RunResult, stderrAsText } from './helpers/cli.js';
 import { assertCleanStderr, jsonSummary, parseRecords } from './helpers/hostile.js';
 import { describeSkip, expandInputs, showPathBytes, skippedCounts } from '../src/pipeline/inputs.js';
 
@@ -151,14 +151,14 @@ test('dangling links, FIFOs, sockets and devices are listed as skipped with thei
       ]);
       // Four, so each is named on stderr with why, and the summary counts them by reason.
       const text = await runCli(['normalize', ...(follow ? ['--follow'] : []), at('sk')], { timeoutMs: 20_000 });
-      assert.match(text.stderr, new RegExp(`${at('sk', 'fifo.log')}: passed over: a FIFO`));
-      assert.match(text.stderr, new RegExp(`${at('sk', 'dangling.log')}: passed over: a symbolic link to nothing`));
-      assert.match(text.stderr, /4 files passed over \(.*dangling link: 1.*\)/);
+      assert.match(stderrAsText(text.stderr), new RegExp(`${at('sk', 'fifo.log')}: passed over: a FIFO`));
+      assert.match(stderrAsText(text.stderr), new RegExp(`${at('sk', 'dangling.log')}: passed over: a symbolic link to nothing`));
+      assert.match(stderrAsText(text.stderr), /4 files passed over \(.*dangling link: 1.*\)/);
     }
     const d = await runCli(['detect', at('sk')], { timeoutMs: 20_000 });
     assert.equal(d.code, 0, d.stderr);
     assert.equal(d.stdout, `${at('sk', 'ok.log')}\tAWS.VPCFlow\n`);
-    assert.match(d.stderr, /fifo\.log: passed over: a FIFO/);
+    assert.match(stderrAsText(d.stderr), /fifo\.log: passed over: a FIFO/);
   } finally {
     server.close();
   }
@@ -174,7 +174,7 @@ test('a name that is not valid UTF-8 is read by its bytes (also on a worker thre
     assert.equal(r.code, 1, r.stderr);
     assert.equal(parseRecords(r.stdout).length, 3, `every file read (--jobs ${jobs})`);
     assert.deepEqual(jsonSummary(r.stderr).inputs.map((i) => i.file), [shown, at('u8', 'd\\xff', 'in.log'), at('u8', 'ok.log')]);
-    assert.ok(r.stderr.includes(`awslogs: ${shown}:2: AWS.VPCFlow:`), r.stderr);
+    assert.ok(stderrAsText(r.stderr).includes(`awslogs: ${shown}:2: AWS.VPCFlow:`), r.stderr);
     assert.deepEqual(skippedOf(r), []);
   }
   const out = at('u8-out');
@@ -253,8 +253,8 @@ test('an unreadable subdirectory or file: everything readable written, the right
     assert.equal(r.code, 2, r.stderr);
     assertCleanStderr(r.stderr);
     assert.equal(parseRecords(r.stdout).length, 2, 'x.log and z.log written');
-    assert.match(r.stderr, /^awslogs: perm\/b\/c: cannot read the directory \(permission denied\)$/m);
-    assert.match(r.stderr, /^awslogs: perm\/secret\.log: permission denied$/m);
+    assert.match(stderrAsText(r.stderr), /^awslogs: perm\/b\/c: cannot read the directory \(permission denied\)$/m);
+    assert.match(stderrAsText(r.stderr), /^awslogs: perm\/secret\.log: permission denied$/m);
     const s = jsonSummary(r.stderr);
     assert.equal(s.exitStatus, 2);
     assert.deepEqual(s.inputs.filter((i) => i.problem !== undefined).map((i) => i.file).sort(), ['perm/b/c', 'perm/secret.log']);
@@ -262,7 +262,7 @@ test('an unreadable subdirectory or file: everything readable written, the right
   const d = await runUnprivileged(['detect', 'perm'], tmp);
   assert.equal(d.code, 2, d.stderr);
   assert.equal(d.stdout, 'perm/a/x.log\tAWS.VPCFlow\nperm/secret.log\tunknown\nperm/z.log\tAWS.VPCFlow\n');
-  assert.match(d.stderr, /^awslogs: perm\/b\/c: cannot read the directory \(permission denied\)$/m);
+  assert.match(stderrAsText(d.stderr), /^awslogs: perm\/b\/c: cannot read the directory \(permission denied\)$/m);
 });
 
 test('a missing file argument next to a good one: the good one written, the missing one named, exit 2 (normalize, --jobs, detect)', async () => {
@@ -272,12 +272,12 @@ test('a missing file argument next to a good one: the good one written, the miss
     const r = await normalize([missing, good]);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(parseRecords(r.stdout).length, 1);
-    assert.ok(r.stderr.includes(`awslogs: ${missing}: no such file or directory\n`), r.stderr);
+    assert.ok(stderrAsText(r.stderr).includes(`awslogs: ${missing}: no such file or directory\n`), r.stderr);
     const s = jsonSummary(r.stderr);
     assert.deepEqual(s.inputs.map((i) => [i.file, i.problem]), [[missing, 'no such file or directory'], [good, undefined]]);
   }
   const text = await runCli(['normalize', missing, good]);
-  assert.match(text.stderr, /1 input with a problem \(named above\): .*nope\.log/);
+  assert.match(stderrAsText(text.stderr), /1 input with a problem \(named above\): .*nope\.log/);
   const out = at('miss-out');
   const o = await normalize(['-o', out, good, missing]);
   assert.equal(o.code, 2, o.stderr);
@@ -285,7 +285,7 @@ test('a missing file argument next to a good one: the good one written, the miss
   const d = await runCli(['detect', missing, good]);
   assert.equal(d.code, 2, d.stderr);
   assert.equal(d.stdout, `${good}\tAWS.VPCFlow\n`);
-  assert.ok(d.stderr.includes(`awslogs: ${missing}: no such file or directory\n`), d.stderr);
+  assert.ok(stderrAsText(d.stderr).includes(`awslogs: ${missing}: no such file or directory\n`), d.stderr);
 });
 
 // Item 3: the out-dir is never read as input.

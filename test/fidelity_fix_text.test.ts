@@ -4,8 +4,10 @@
 // detected, and the values that show the fault is gone asserted on both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './helpers/cli.js';
+import { ROOT, runCli } from './helpers/cli.js';
 import { runBothWays, type CaseRun } from './helpers/fidelity.js';
 
 const VPC = 'AWS.VPCFlow';
@@ -100,13 +102,16 @@ test('fidelity: an Aurora table event whose name may hold a comma is an error na
   }
 });
 
-test('fidelity: unknown names in --vpc-format give one notice per input, as a header\'s do', async () => {
-  for (const run of await runBothWays(input(VPC, 'vpc-format-unknown-names'), VPC, ['--vpc-format', 'version srcaddr traffic-class dstaddr start flow-label'])) {
-    assert.equal(run.code, 0, `${run.label}: ${run.stderr}`);
-    assert.equal(run.records.length, 3, run.label);
-    assert.deepEqual(run.records.map((r) => r.trafficClass), ['5', undefined, '0'], run.label);
-    const notices = run.stderr.split('\n').filter((l) => l.includes('does not know'));
-    assert.equal(notices.length, 1, `${run.label}: one notice\n${run.stderr}`);
-    assert.match(notices[0]!, /--vpc-format names fields this version does not know; kept as strings: traffic-class, flow-label/, run.label);
+test('fidelity: unknown names in --vpc-format are a usage error naming them (issue 14 overrides the notice), nothing read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'awslogs-vpcfmt-'));
+  try {
+    const file = join(dir, 'flow.log');
+    writeFileSync(file, '2 192.0.2.1 5 198.51.100.1 1714557600 7\n');
+    const r = await runCli(['normalize', '--type', VPC, '--vpc-format', 'version srcaddr traffic-class dstaddr start flow-label', file]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /--vpc-format: unknown fields "traffic-class", "flow-label"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

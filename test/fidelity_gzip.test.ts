@@ -48,9 +48,13 @@ test('gzip-bad-crc: 8 records in order, then the CRC-32 mismatch reported once, 
     assert.deepEqual(run.records.map((r) => r.srcAddr), addresses(8), run.label);
     assert.deepEqual(run.records.map((r) => r.packets), [10, 11, 12, 13, 14, 15, 16, 17], run.label);
     assert.deepEqual(run.errors, [], 'the records are whole: no record is reported');
-    const damage = messages(run).filter((l) => /corrupt gzip data/.test(l));
+    // With --summary json (issue 14) every stderr line is a JSON object: the damage is one input-problem.
+    const damage = run.stderr.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; file?: string; message?: string })
+      .filter((l) => /corrupt gzip data/.test(l.message ?? ''));
     assert.equal(damage.length, 1, run.stderr);
-    assert.match(damage[0]!, new RegExp(`^awslogs: ${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: corrupt gzip data \\(CRC-32 mismatch: the trailer says 0x633dd81b, the data gives 0x633dd8e4\\) at compressed byte 200$`));
+    assert.equal(damage[0]!.kind, 'input-problem');
+    assert.equal(damage[0]!.file, input);
+    assert.equal(damage[0]!.message, 'corrupt gzip data (CRC-32 mismatch: the trailer says 0x633dd81b, the data gives 0x633dd8e4) at compressed byte 200');
     const summary = jsonSummary(run.stderr);
     assertBalanced(summary);
     assert.equal(summary.total.written, 8);
@@ -136,7 +140,7 @@ test('a truncated multi-member file: the records before the cut in order, the ha
         assert.equal(rep.line, records.length + 1);
         assert.ok(vpcLine(records.length).startsWith(rep.raw), 'the half line is the start of the next line');
       }
-      assert.match(r.stderr, new RegExp(`corrupt gzip data \\(unexpected end of file\\) at or before compressed byte ${cutAt}\\n`));
+      assert.match(r.stderr, new RegExp(`"corrupt gzip data \\(unexpected end of file\\) at or before compressed byte ${cutAt}"`));
       const s = jsonSummary(r.stderr);
       assertBalanced(s);
       assert.equal(s.total.written, records.length);

@@ -61,6 +61,21 @@ test('VPC: a rejected header stops the old layout until a valid header; a repeat
     ['skip header', 'event {"azId":"use1-az1","resourceType":"TransitGateway"}', 'skip header']);
 });
 
+test('VPC: a line of prose that holds a field name is a rejected header, never a layout of invented names', () => {
+  assert.match(parseAll(['this is not a log of any type'])[0]!, /^error header line: most of its names are no VPC field \("this", "is"/);
+  for (const prose of ['this is not a log of any type', 'Flow log export, action required: start over']) {
+    const out = parseAll(['version srcaddr dstaddr', '2 192.0.2.1 198.51.100.1', prose, '2 192.0.2.2 198.51.100.2']);
+    assert.equal(out[0], 'skip header');
+    assert.match(out[1]!, /^event /);
+    assert.match(out[2]!, /^error header line: /, prose);
+    assert.match(out[3]!, /^error no field layout/, 'the lines after it are reported, not read with invented names');
+    assert.equal(out.length, 4);
+  }
+  // A header whose names are mostly known keeps its unknown ones (AWS adds a few at a time).
+  assert.deepEqual(parseAll(['version traffic-class srcaddr', '2 5 192.0.2.1']).slice(0, 3),
+    ['notice header names fields this version does not know; kept as strings: traffic-class', 'skip header', 'event {"version":2,"trafficClass":"5","srcAddr":"192.0.2.1"}']);
+});
+
 test('VPC: --vpc-format with unknown names gives one notice, with the first line', () => {
   const out = parseAll(['2 192.0.2.1 5', '2 192.0.2.2 6'], 'version srcaddr traffic-class');
   assert.deepEqual(out.slice(0, 1), ['notice --vpc-format names fields this version does not know; kept as strings: traffic-class']);

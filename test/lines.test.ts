@@ -114,8 +114,8 @@ test('lines: a \\r at the end of one chunk and \\n at the start of the next are 
 test('lines: a \\r ends an over-long line, and the lines after it keep their numbers', () => {
   const long = 'x'.repeat(MAX + 5);
   assert.deepEqual(frameAllWays(`a\r${long}\rb\r\n${long}\r\nc\r${long}`), [
-    'record 1 a', `reject 2 ${long} ${MAX + 5} line is 17 c`, 'record 3 b', `reject 4 ${long} ${MAX + 5} line is 17 c`, 'record 5 c',
-    `reject 6 ${long} ${MAX + 5} line is 17 c`,
+    'record 1 a', `reject 2 ${long} ${MAX + 5} line is 17 b`, 'record 3 b', `reject 4 ${long} ${MAX + 5} line is 17 b`, 'record 5 c',
+    `reject 6 ${long} ${MAX + 5} line is 17 b`,
   ]);
   // Exactly at the limit: a record, whichever ending follows.
   const fits = 'y'.repeat(MAX);

@@ -319,7 +319,8 @@ function referenceLines(text: string, cutShort: boolean): string[] {
     const n = i + 1;
     // A byte order mark at the start of any line is dropped (`cat a.log b.log`).
     const line = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
-    if (line.length > MAX) out.push(`reject ${n} ${line} ${line.length}`);
+    // --max-line-bytes counts UTF-8 bytes (issue 14); line's length is in characters.
+    if (Buffer.byteLength(line) > MAX) out.push(`reject ${n} ${line} ${line.length}`);
     else if (/[^ \t]/.test(line)) out.push(cutShort && unterminated && i === lines.length - 1 ? `incomplete ${n} ${line}` : `record ${n} ${line}`);
   });
   return out;

@@ -13,6 +13,7 @@
 // layout (a value missing or inserted mid-line shifts the rest) is an error
 // report naming the first field that does not fit, never a record whose
 // fields hold their neighbours' values.
+import { closestName } from '../core/closest.js';
 import { isAccountId, isArn, isIpAddress } from '../core/indicators.js';
 import { parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
@@ -201,6 +202,16 @@ function stripPlaceholder(token: string): string {
 
 const FIELD_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
+/**
+ * The most fields a layout (a header line or --vpc-format) may name. AWS
+ * defines fewer than 100; every record is made from a template holding one
+ * key per field, so a header naming 100,000 made every later line cost
+ * 125 ms. A wider layout is refused instead.
+ */
+export const MAX_VPC_FIELDS = 256;
+
+const REFERENCE_URL = 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html';
+
 export interface VpcFormat {
   readonly columns: readonly Column[];
   /** Makes an empty record with this format's keys in order (see recordMaker). */
@@ -230,13 +241,16 @@ function unknownFieldKey(awsName: string, position: number, taken: ReadonlySet<s
  * a field name, or a name given twice).
  */
 export function parseVpcFormat(format: string): VpcFormat | string {
-  const tokens = format.trim().split(/\s+/).filter((t) => t.length > 0).map(stripPlaceholder);
+  const tokens = format.trim().split(/\s+/).filter((t) => t.length > 0);
   if (tokens.length === 0) return 'the VPC format names no fields';
+  if (tokens.length > MAX_VPC_FIELDS) {
+    return `the VPC format names ${tokens.length} fields, over the limit of ${MAX_VPC_FIELDS} (AWS defines fewer than 100)`;
+  }
   const columns: Column[] = [];
   const unknown: Array<{ awsName: string; key: string }> = [];
   const seen = new Set<string>();
   const taken = new Set<string>();
-  for (const name of tokens) {
+  for (const name of tokens.map(stripPlaceholder)) {
     if (!FIELD_NAME.test(name)) return `${quoteValue(name)} is not a VPC flow log field name (expected names like srcaddr or \${srcaddr})`;
     if (seen.has(name)) return `the VPC format names ${quoteValue(name)} twice`;
     seen.add(name);
@@ -252,19 +266,39 @@ export function parseVpcFormat(format: string): VpcFormat | string {
 }
 
 /**
+ * `--vpc-format`: parseVpcFormat, and every name must be a field this tool
+ * knows. A header line in a file may name fields AWS added later (kept as
+ * strings, with a notice), but a name typed on the command line that no
+ * field has is far likelier a typo, which would lose that field's values
+ * silently: it is refused with the closest known name. Returns the format,
+ * or the message of the usage error.
+ */
+export function parseVpcFormatOption(format: string): VpcFormat | string {
+  const parsed = parseVpcFormat(format);
+  if (typeof parsed === 'string' || parsed.unknown.length === 0) return parsed;
+  const named = parsed.unknown.map(({ awsName }) => ({ name: quoteValue(awsName), near: closestName(awsName, KNOWN_BY_AWS_NAME.keys()) }));
+  const list = `; the fields are listed at ${REFERENCE_URL}`;
+  if (named.length === 1) {
+    const { name, near } = named[0]!;
+    return near !== undefined ? `unknown field ${name}: did you mean ${near}?` : `unknown field ${name}${list}`;
+  }
+  return `unknown fields ${named.map(({ name, near }) => (near !== undefined ? `${name} (did you mean ${near}?)` : name)).join(', ')}${list}`;
+}
+
+/**
  * Whether a line is meant as a header line, valid or not: one of its tokens
  * (separated by spaces, tabs or commas) names a field this tool knows, read
  * loosely (see looseFieldName: `log_status`, `SRCADDR`, `"version"`), and
  * either no token starts with a digit, as values do (numbers, addresses,
  * times), or at least half of the tokens name known fields. So a header may
  * begin with or hold names it does not know (`traffic-class account-id …`)
- * or damaged ones (`version srcaddr log@status`); parseVpcFormat then
- * accepts the line (unknown names kept) or rejects it. A data line has
- * values, which name no field (`eni-…`, `ACCEPT`, `IPv4`, `us-east-1`), and
- * nearly always some that start with a digit: a line of a custom layout
- * without a number field, one of whose text values (an ECS name, say) is a
- * field name, would be taken for a header. The parser asks only about lines
- * that do not start with a digit.
+ * or damaged ones (`version srcaddr log@status`); the parser then accepts
+ * the line (unknown names kept, if most names are known) or rejects it. A
+ * data line has values, which name no field (`eni-…`, `ACCEPT`, `IPv4`,
+ * `us-east-1`), and nearly always some that start with a digit: a line of a
+ * custom layout without a number field, one of whose text values (an ECS
+ * name, say) is a field name, would be taken for a header. The parser asks
+ * only about lines that do not start with a digit.
  */
 export function isVpcHeader(line: string): boolean {
   let tokens = 0;
@@ -549,6 +583,17 @@ class VpcFlowParser implements Parser {
       this.format = undefined;
       this.source = `no field layout: the header line before this line was rejected (${format})`;
       return sink.error(`header line: ${format}; the lines after it are reported until a valid header line`);
+    }
+    // A line of prose that holds a field name (`this is not a log of any
+    // type`) is no layout: read with its words as field names, every line
+    // after it would be written under invented names. A real header starts
+    // with a field name (`version`, `account-id`…) or, when AWS added fields
+    // this version does not know, still names mostly known ones.
+    if (!KNOWN_BY_AWS_NAME.has(format.columns[0]!.awsName) && format.unknown.length * 2 > format.columns.length) {
+      this.format = undefined;
+      const message = `most of its names are no VPC field (${format.unknown.map(({ awsName }) => quoteValue(awsName)).join(', ')})`;
+      this.source = `no field layout: the header line before this line was rejected (${message})`;
+      return sink.error(`header line: ${message}; the lines after it are reported until a valid header line`);
     }
     this.format = format;
     this.source = 'per the header line';

@@ -16,8 +16,14 @@ export const SAMPLE_RECORDS = 20;
 export interface Detection {
   /** The type, when the evidence names exactly one. */
   type?: LogTypeDescriptor;
-  /** Why no type was chosen (for the error reports and `awslogs detect`). */
+  /** Why no type was chosen, in short (each record's error report says it). */
   reason: string;
+  /**
+   * When no type parses: the first problem each of the closest types found,
+   * and what the path suggests. Said once per input (stderr, the summary's
+   * `problem`, `awslogs detect`); see describeDetection.
+   */
+  detail?: string;
   /** The whole input was seen and holds no record (blank lines only): like an empty input. */
   noRecords?: boolean;
 }
@@ -26,24 +32,34 @@ interface Score {
   type: LogTypeDescriptor;
   ok: number;
   failed: number;
+  /** The first record this type could not read: its line and why. */
+  firstProblem?: { line: number; message: string };
 }
+
+/** A problem quoted in a detection's detail is cut to this many characters, so the line stays readable. */
+const PROBLEM_CHARS = 160;
 
 /** Tries one type on the sample: how many of its first records parse and validate. */
 function scoreType(type: LogTypeDescriptor, sample: readonly Buffer[], ended: boolean, file: string,
-  parserOptions: ParserOptions, maxLineChars: number): Score {
+  parserOptions: ParserOptions, maxLineBytes: number): Score {
   const processor = new RecordProcessor(file, type, parserOptions, new StandardFields(), NOWHERE, NOWHERE);
   const score: Score = { type, ok: 0, failed: 0 };
+  const failed = (line: number, message: string) => {
+    score.failed++;
+    score.firstProblem ??= { line, message };
+  };
   const handler: RecordHandler = {
     record(text, line, shortNumbersOnly) {
       if (score.ok + score.failed >= SAMPLE_RECORDS) return;
-      if (processor.attempt(text, line, shortNumbersOnly) === undefined) score.ok++;
-      else score.failed++;
+      const failure = processor.attempt(text, line, shortNumbersOnly);
+      if (failure === undefined) score.ok++;
+      else failed(line, failure);
     },
-    reject() {
-      if (score.ok + score.failed < SAMPLE_RECORDS) score.failed++;
+    reject(message, _raw, line) {
+      if (score.ok + score.failed < SAMPLE_RECORDS) failed(line, message);
     },
   };
-  const framer = createFramer(type.framing, handler, maxLineChars);
+  const framer = createFramer(type.framing, handler, maxLineBytes);
   for (const chunk of sample) framer.push(chunk);
   // A sample cut mid-record must not count that half record against a type.
   if (ended) framer.end();
@@ -65,9 +81,9 @@ export function detectFromSample(
   file: string,
   candidates: readonly LogTypeDescriptor[],
   parserOptions: ParserOptions,
-  maxLineChars: number,
+  maxLineBytes: number,
 ): Detection {
-  const scores = candidates.map((t) => scoreType(t, sample, ended, file, parserOptions, maxLineChars));
+  const scores = candidates.map((t) => scoreType(t, sample, ended, file, parserOptions, maxLineBytes));
   if (ended && scores.every((s) => s.ok + s.failed === 0)) return { reason: 'the input holds only blank lines', noRecords: true };
   // A type qualifies when its records parse more often than not.
   const qualified = scores.filter((s) => s.ok > 0 && s.ok >= s.failed);
@@ -82,6 +98,52 @@ export function detectFromSample(
     if (clean.length === 1) return { type: clean[0]!.type, reason: 'only type whose records all parse' };
     return { reason: `the first records parse as more than one type (${names(clean.length > 1 ? clean : qualified)}); pass --type to choose` };
   }
-  const hintNote = hinted !== undefined ? ` (the path suggests ${hinted.name}, but its records do not parse as that)` : '';
-  return { reason: `could not detect the log type: none of ${names(scores)} parses the first records${hintNote}; pass --type` };
+  return {
+    reason: `could not detect the log type: none of ${names(scores)} parses the first records; pass --type`,
+    detail: explainFailure(scores, firstCharacter(sample), hinted),
+  };
+}
+
+/** The reason with its detail: what an input's one message about its detection says. */
+export function describeDetection(d: Detection): string {
+  return d.detail === undefined ? d.reason : `${d.reason}. ${d.detail}`;
+}
+
+/** The first character of the sample that is not white space or a byte order mark (its bytes' start, as ASCII). */
+function firstCharacter(sample: readonly Buffer[]): string | undefined {
+  for (const chunk of sample) {
+    for (const byte of chunk) {
+      // space, tab, CR, LF, and the UTF-8 BOM's bytes
+      if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a && byte !== 0xef && byte !== 0xbb && byte !== 0xbf) return String.fromCharCode(byte);
+    }
+  }
+  return undefined;
+}
+
+function quoteProblem(p: { line: number; message: string }): string {
+  const message = p.message.length > PROBLEM_CHARS ? `${p.message.slice(0, PROBLEM_CHARS)}…` : p.message;
+  return `line ${p.line}: ${message}`;
+}
+
+/**
+ * Why no type fits, for a person to act on: the types closest to the input
+ * (those whose framing fits its first character, JSON types for `{` or `[`,
+ * the text types otherwise; the ones with most records read first) with
+ * the first problem each found, and the type the S3 path names, if any,
+ * with its own first problem (`the path suggests AWS.VPCFlow
+ * (/vpcflowlogs/), but line 1 does not parse as that: …`).
+ */
+function explainFailure(scores: readonly Score[], first: string | undefined, hinted: LogTypeDescriptor | undefined): string | undefined {
+  const framing = first === undefined ? undefined : first === '{' || first === '[' ? 'json' : 'lines';
+  const closest = scores
+    .filter((s) => s.type !== hinted && s.firstProblem !== undefined && (framing === undefined || s.type.framing === framing))
+    .sort((a, b) => b.ok - a.ok);
+  const parts: string[] = [];
+  if (closest.length > 0) parts.push(`Closest: ${closest.map((s) => `${s.type.name} (${quoteProblem(s.firstProblem!)})`).join('; ')}`);
+  const h = hinted === undefined ? undefined : scores.find((s) => s.type === hinted);
+  if (h !== undefined) {
+    const problem = h.firstProblem !== undefined ? `, but ${quoteProblem(h.firstProblem).replace(/^line (\d+): /, 'line $1 does not parse as that: ')}` : '';
+    parts.push(`The path suggests ${h.type.name} (${h.type.s3PathHint ?? ''})${problem}`);
+  }
+  return parts.length > 0 ? parts.join('. ') : undefined;
 }

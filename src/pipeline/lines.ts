@@ -5,8 +5,9 @@
 // is kept. A UTF-8 byte order mark is dropped at the start of every line,
 // not only the input's first: `cat a.log b.log` puts b's BOM at the start
 // of a line in the middle, where it would hide b's header or first value.
-// A line longer than the limit is never buffered whole: its head is kept for
-// the error report, the rest is counted and dropped.
+// A line longer than the limit (in UTF-8 bytes, as --max-line-bytes says) is
+// never buffered whole: its head is kept for the error report, the rest is
+// counted and dropped.
 import { ChunkDecoder } from './decode.js';
 import { MAX_RAW_CHARS } from '../core/errors.js';
 
@@ -29,8 +30,13 @@ export interface Framer {
   end(cutShort?: boolean): void;
 }
 
-function tooLongMessage(length: number, limit: number): string {
-  return `line is ${length} characters long, over the limit of ${limit} (--max-line-bytes); raw holds its start`;
+function tooLongMessage(bytes: number, limit: number): string {
+  return `line is ${bytes} bytes long, over the limit of ${limit} (--max-line-bytes); raw holds its start`;
+}
+
+/** Bytes of s[start, end) in UTF-8 (an invalid input byte, decoded as U+FFFD, counts 3). */
+function utf8Bytes(s: string, start: number, end: number): number {
+  return Buffer.byteLength(start === 0 && end === s.length ? s : s.slice(start, end), 'utf8');
 }
 
 export const INCOMPLETE_MESSAGE = 'incomplete record: the input ended in the middle of it';
@@ -61,13 +67,18 @@ export class LineFramer implements Framer {
    * the next chunk is the second half of that CRLF, not another line end.
    */
   private skipLF = false;
-  /** Set while skipping the rest of an over-long line. */
-  private overflow: { head: string; lineNo: number; length: number } | undefined;
+  /** Set while skipping the rest of an over-long line: its start, first line, length in characters and in bytes. */
+  private overflow: { head: string; lineNo: number; length: number; bytes: number } | undefined;
+
+  /** Lines of up to this many characters are within maxLineBytes whatever they hold (3 bytes a character at most). */
+  private readonly maxCharsSure: number;
 
   constructor(
     private readonly handler: RecordHandler,
-    private readonly maxLineChars: number,
-  ) {}
+    private readonly maxLineBytes: number,
+  ) {
+    this.maxCharsSure = Math.floor(maxLineBytes / 3);
+  }
 
   push(chunk: Buffer): void {
     let s = this.decoder.write(chunk);
@@ -105,9 +116,12 @@ export class LineFramer implements Framer {
     start = s.indexOf('\r', start) < 0 ? this.frameLF(s, start) : this.frameMixed(s, start);
     const bom = s.charCodeAt(start) === BOM ? 1 : 0; // not part of the line (handLine drops it)
     const rest = s.length - start - bom;
-    if (rest > this.maxLineChars) {
+    // Each character is 1 to 3 bytes in UTF-8 (a surrogate pair 4 for 2): more
+    // characters than the limit is over it for sure; fewer, and the line's
+    // bytes are counted once it is complete (handLine).
+    if (rest > this.maxLineBytes) {
       this.lineNo++;
-      this.overflow = { head: s.slice(start + bom, start + bom + MAX_RAW_CHARS), lineNo: this.lineNo, length: rest };
+      this.overflow = { head: s.slice(start + bom, start + bom + MAX_RAW_CHARS), lineNo: this.lineNo, length: rest, bytes: utf8Bytes(s, start + bom, s.length) };
     } else {
       this.pending = start === 0 ? s : s.slice(start);
     }
@@ -156,11 +170,22 @@ export class LineFramer implements Framer {
   private handLine(s: string, start: number, end: number): void {
     this.lineNo++;
     if (s.charCodeAt(start) === BOM && start < end) start++;
-    if (end - start > this.maxLineChars) {
-      this.handler.reject(tooLongMessage(end - start, this.maxLineChars), s.slice(start, Math.min(end, start + MAX_RAW_CHARS)), this.lineNo, end - start);
+    // A line of at most a third of the limit in characters fits in any case:
+    // only longer ones (rare) have their bytes counted.
+    if (end - start > this.maxCharsSure && this.overLimit(s, start, end)) {
+      this.rejectTooLong(s, start, end);
     } else if (end > start && !isBlank(s, start, end)) {
       this.handler.record(s.slice(start, end), this.lineNo);
     }
+  }
+
+  /** Whether the line s[start, end) is over maxLineBytes (counted only for lines over maxCharsSure characters). */
+  private overLimit(s: string, start: number, end: number): boolean {
+    return utf8Bytes(s, start, end) > this.maxLineBytes;
+  }
+
+  private rejectTooLong(s: string, start: number, end: number): void {
+    this.handler.reject(tooLongMessage(utf8Bytes(s, start, end), this.maxLineBytes), s.slice(start, Math.min(end, start + MAX_RAW_CHARS)), this.lineNo, end - start);
   }
 
   /**
@@ -175,6 +200,7 @@ export class LineFramer implements Framer {
     // A limit under MAX_RAW_CHARS leaves room in the head for more of the line.
     if (o.head.length < MAX_RAW_CHARS) o.head += s.slice(start, Math.min(stop, start + MAX_RAW_CHARS - o.head.length));
     o.length += stop - start;
+    o.bytes += utf8Bytes(s, start, stop);
     if (end < 0) return -1;
     this.endOverflow();
     return this.afterLineEnd(s, end);
@@ -198,14 +224,17 @@ export class LineFramer implements Framer {
     this.lineNo++;
     const s = pending.charCodeAt(0) === BOM ? pending.slice(1) : pending;
     if (isBlank(s, 0, s.length)) return;
-    if (cutShort) this.handler.reject(INCOMPLETE_MESSAGE, s, this.lineNo);
+    // The tail is at most maxLineBytes characters, but may be more bytes:
+    // too long then, cut short or not, as a tail longer in characters is.
+    if (s.length > this.maxCharsSure && this.overLimit(s, 0, s.length)) this.rejectTooLong(s, 0, s.length);
+    else if (cutShort) this.handler.reject(INCOMPLETE_MESSAGE, s, this.lineNo);
     else this.handler.record(s, this.lineNo);
   }
 
   private endOverflow(): void {
     const o = this.overflow!;
     this.overflow = undefined;
-    this.handler.reject(tooLongMessage(o.length, this.maxLineChars), o.head.slice(0, o.length), o.lineNo, o.length);
+    this.handler.reject(tooLongMessage(o.bytes, this.maxLineBytes), o.head.slice(0, o.length), o.lineNo, o.length);
   }
 }
 

@@ -197,9 +197,9 @@ export class RecordProcessor implements ParseSink, RecordHandler {
   }
 }
 
-export function createFramer(framing: Framing, handler: RecordHandler, maxLineChars: number): Framer {
+export function createFramer(framing: Framing, handler: RecordHandler, maxLineBytes: number): Framer {
   switch (framing) {
-    case 'lines': return new LineFramer(handler, maxLineChars);
+    case 'lines': return new LineFramer(handler, maxLineBytes);
     case 'json': return new JsonFramer(handler);
   }
 }

@@ -144,7 +144,7 @@ export async function processInParallel(
       ...(settings.logType !== undefined ? { logType: settings.logType.name } : {}),
       detect: settings.detect,
       parserOptions: settings.parserOptions,
-      maxLineChars: settings.maxLineChars,
+      maxLineBytes: settings.maxLineBytes,
       ...(settings.filter !== undefined ? { filter: settings.filter } : {}),
     };
     next++;
@@ -178,7 +178,7 @@ export async function processInParallel(
     const advanceOrFail = () => advance().catch(reject);
 
     const onMessage = (w: Worker, msg: WorkerMessage) => {
-      if (msg.kind === 'progress') return hooks.progress?.(msg.bytes, msg.written, msg.failed);
+      if (msg.kind === 'progress') return hooks.progress?.(msg.bytes, msg.written, msg.failed, msg.textBytes);
       if (msg.kind === 'temporary') return hooks.temporary?.(msg.path, msg.exists);
       const p = pending[msg.index]!;
       const atHead = msg.index === head;

@@ -4,8 +4,10 @@ import type { StandardFields } from '../core/standard.js';
 import { makeErrorReport } from '../core/errors.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { InputError, readInput, shownPath, type InputInfo, type InputPath } from './input.js';
+import { checkedInput } from './sniff.js';
+import { spanClock, type Span } from './type_time.js';
 import { LineFramer, type RecordHandler } from './lines.js';
-import { detectFromSample, SAMPLE_BYTES } from './detect.js';
+import { describeDetection, detectFromSample, SAMPLE_BYTES } from './detect.js';
 import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
 import type { BatchedWriter } from './output.js';
 import type { Counts } from './report.js';
@@ -19,8 +21,8 @@ export interface InputSettings {
   /** The types detection may choose from. */
   candidates: readonly LogTypeDescriptor[];
   parserOptions: ParserOptions;
-  /** Longest line accepted by line framing (characters). */
-  maxLineChars: number;
+  /** Longest line accepted by line framing, in UTF-8 bytes (--max-line-bytes). */
+  maxLineBytes: number;
   filter?: RecordFilter;
 }
 
@@ -28,8 +30,12 @@ export interface InputSettings {
 export interface InputHooks {
   /** An output failure (full disk) stops reading at once. */
   outputFailure?: () => Error | undefined;
-  /** Since the last call: input bytes read (compressed, as on disk), records written, records failed. */
-  progress?: (bytes: number, written: number, failed: number) => void;
+  /**
+   * Since the last call: input bytes read (compressed, as on disk: for the
+   * ETA against file sizes), records written, records failed, and bytes of
+   * text read (decompressed: for the MB/s a person compares with the data).
+   */
+  progress?: (bytes: number, written: number, failed: number, textBytes: number) => void;
   /** A temporary output file appears (true) or goes away (false): removed on an interrupt. */
   temporary?: (path: string, exists: boolean) => void;
 }
@@ -139,6 +145,8 @@ export interface ProcessedInput extends InputResult {
   skippedExisting?: boolean;
   /** Time spent on this input. */
   seconds?: number;
+  /** When this input was read (for the per-type wall-clock time of the summary). */
+  span?: Span;
 }
 
 /**
@@ -155,9 +163,11 @@ export async function processInput(
   reporter: ReportSink,
   hooks: InputHooks = {},
 ): Promise<ProcessedInput> {
-  const started = performance.now();
+  const start = spanClock();
   const result = await normalizeOne(input, settings, standard, out, reporter, hooks);
-  result.seconds = (performance.now() - started) / 1000;
+  const end = spanClock();
+  result.seconds = (end - start) / 1000;
+  result.span = { start, end };
   return result;
 }
 
@@ -171,8 +181,9 @@ async function normalizeOne(
 ): Promise<ProcessedInput> {
   const file = shownPath(input);
   const info: InputInfo = { gzip: false, bytesRead: 0 };
-  const source = readInput(input, info, (message) => reporter.notice(file, message));
-  const reported = { bytes: 0, written: 0, failed: 0 };
+  const text = { bytes: 0 };
+  const source = countBytes(checkedInput(readInput(input, info, (message) => reporter.notice(file, message)), info), text);
+  const reported = { bytes: 0, textBytes: 0, written: 0, failed: 0 };
   /** The counts of whatever processes this input, for progress. */
   let live: () => Pick<Counts, "written" | "failed"> = () => reported;
   const afterChunk = async (): Promise<void> => {
@@ -180,8 +191,9 @@ async function normalizeOne(
     if (failed !== undefined) throw failed;
     if (hooks.progress !== undefined) {
       const c = live();
-      hooks.progress(info.bytesRead - reported.bytes, c.written - reported.written, c.failed - reported.failed);
+      hooks.progress(info.bytesRead - reported.bytes, c.written - reported.written, c.failed - reported.failed, text.bytes - reported.textBytes);
       reported.bytes = info.bytesRead;
+      reported.textBytes = text.bytes;
       reported.written = c.written;
       reported.failed = c.failed;
     }
@@ -195,7 +207,7 @@ async function normalizeOne(
   if (settings.logType !== undefined) {
     const processor = newProcessor(settings.logType);
     live = () => processor.counts;
-    const problem = await frameChunks(source, createFramer(settings.logType.framing, processor, settings.maxLineChars), afterChunk);
+    const problem = await frameChunks(source, createFramer(settings.logType.framing, processor, settings.maxLineBytes), afterChunk);
     return withProblem({ counts: new Map([[settings.logType.name, processor.counts]]), logType: settings.logType.name }, problem);
   }
 
@@ -206,7 +218,7 @@ async function normalizeOne(
       for (const p of handler.processors) addCounts(sum, p.counts);
       return sum;
     };
-    const problem = await frameChunks(source, new LineFramer(handler, settings.maxLineChars), afterChunk);
+    const problem = await frameChunks(source, new LineFramer(handler, settings.maxLineBytes), afterChunk);
     const counts = new Map<string, Counts>();
     for (const p of handler.processors) if (p.counts.read > 0) counts.set(p.logTypeName, p.counts);
     if (handler.unknown.read > 0) counts.set(UNKNOWN_TYPE, handler.unknown);
@@ -216,18 +228,18 @@ async function normalizeOne(
   const sample = await takeSample(source);
   const empty = sample.chunks.every((c) => c.length === 0);
   if (empty && sample.ended) return withProblem({ counts: new Map() }, sample.fault?.message);
-  const detection = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineChars);
+  const detection = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineBytes);
   if (detection.noRecords === true) return withProblem({ counts: new Map() }, sample.fault?.message);
   const chunks = replay(sample, source);
   if (detection.type === undefined) {
     const handler = new UnknownTypeHandler(file, detection.reason, reporter);
     live = () => handler.counts;
-    const problem = await frameChunks(chunks, new LineFramer(handler, settings.maxLineChars), afterChunk);
-    return withProblem({ counts: new Map([[UNKNOWN_TYPE, handler.counts]]), detectionProblem: detection.reason }, problem);
+    const problem = await frameChunks(chunks, new LineFramer(handler, settings.maxLineBytes), afterChunk);
+    return withProblem({ counts: new Map([[UNKNOWN_TYPE, handler.counts]]), detectionProblem: describeDetection(detection) }, problem);
   }
   const processor = newProcessor(detection.type);
   live = () => processor.counts;
-  const problem = await frameChunks(chunks, createFramer(detection.type.framing, processor, settings.maxLineChars), afterChunk);
+  const problem = await frameChunks(chunks, createFramer(detection.type.framing, processor, settings.maxLineBytes), afterChunk);
   return withProblem({ counts: new Map([[detection.type.name, processor.counts]]), logType: detection.type.name }, problem);
 }
 
@@ -236,12 +248,21 @@ function withProblem(result: ProcessedInput, problem: string | undefined): Proce
   return result;
 }
 
+/** The chunks of source, their bytes added up in `tally.bytes` as they pass. */
+async function* countBytes(source: AsyncGenerator<Buffer>, tally: { bytes: number }): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    tally.bytes += chunk.length;
+    yield chunk;
+  }
+}
+
 /** `awslogs detect`: reads only the start of each input. */
 export async function detectInput(input: InputPath, settings: InputSettings): Promise<{ type?: string; reason: string; problem?: string }> {
   const file = shownPath(input);
-  const sample = await takeSample(readInput(input));
+  const info: InputInfo = { gzip: false, bytesRead: 0 };
+  const sample = await takeSample(checkedInput(readInput(input, info), info));
   if (sample.fault !== undefined) return { reason: sample.fault.message, problem: sample.fault.message };
   if (sample.chunks.every((c) => c.length === 0)) return { reason: 'the input is empty' };
-  const d = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineChars);
-  return d.type !== undefined ? { type: d.type.name, reason: d.reason } : { reason: d.reason };
+  const d = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineBytes);
+  return d.type !== undefined ? { type: d.type.name, reason: d.reason } : { reason: describeDetection(d) };
 }

@@ -1,6 +1,8 @@
 // Where error reports and notices go: an NDJSON file (--errors), or short
 // human lines on stderr (after the first 20, only a count). Also the summary
-// printed at the end, as text or (--summary json) one JSON object.
+// printed at the end, as text or (--summary json) one JSON object. Input text
+// (file names, messages quoting a record) is escaped for the terminal here,
+// in one place; with --summary json every line is a JSON object with a kind.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { ErrorReport } from '../core/errors.js';
 import { BatchedWriter } from './output.js';
@@ -92,8 +94,14 @@ export class Reporter {
     }
     if (this.errorsShown < STDERR_ERROR_LINES) {
       this.errorsShown++;
-      const type = report.logType !== undefined ? ` ${report.logType}:` : '';
-      this.terminal.line(`awslogs: ${report.file}:${report.line}:${type} ${this.terminal.paint.red(report.error)}`);
+      const { file, line, logType, error } = report;
+      if (this.terminal.json) {
+        this.terminal.jsonLine({ kind: 'error', file, line, ...(logType !== undefined ? { logType } : {}), message: error });
+        return;
+      }
+      const type = logType !== undefined ? ` ${logType}:` : '';
+      // The file name and the message (V8's JSON.parse messages quote the input) are input text.
+      this.terminal.line(`awslogs: ${escapeForTerminal(file)}:${line}:${type} ${this.terminal.paint.red(escapeForTerminal(error))}`);
     }
   }
 
@@ -103,24 +111,34 @@ export class Reporter {
     const key = file + '\0' + message;
     if (this.noticesSeen.has(key)) return;
     this.noticesSeen.add(key);
-    this.terminal.line(`awslogs: ${file}: ${this.terminal.paint.yellow(message)}`);
+    this.aboutInput('notice', file, message, this.terminal.paint.yellow);
   }
 
   /** A path a walk passed over (a link, a FIFO, the out-dir…), with why; silenced by --quiet. */
   skippedFile(skipped: SkippedFile): void {
     if (this.quiet) return;
-    this.terminal.line(`awslogs: ${escapeForTerminal(skipped.file)}: ${this.terminal.paint.yellow(`passed over: ${escapeForTerminal(describeSkip(skipped))}`)}`);
+    this.aboutInput('skipped-file', skipped.file, `passed over: ${describeSkip(skipped)}`, this.terminal.paint.yellow);
   }
 
   /** A notice about the run as a whole (not one input); silenced by --quiet. */
   runNotice(message: string): void {
     if (this.quiet) return;
-    this.terminal.line(`awslogs: ${this.terminal.paint.yellow(message)}`);
+    if (this.terminal.json) this.terminal.jsonLine({ kind: 'notice', message });
+    else this.terminal.line(`awslogs: ${this.terminal.paint.yellow(escapeForTerminal(message))}`);
   }
 
   /** A one-line problem with a whole input (missing file, corrupt gzip, unknown type). */
   inputProblem(file: string, message: string): void {
-    this.terminal.line(`awslogs: ${escapeForTerminal(file)}: ${this.terminal.paint.red(escapeForTerminal(message))}`);
+    this.aboutInput('input-problem', file, message, this.terminal.paint.red);
+  }
+
+  /**
+   * One line about an input: `awslogs: FILE: MESSAGE` with both escaped for
+   * the terminal (either may hold input text), or one JSON object of `kind`.
+   */
+  private aboutInput(kind: string, file: string, message: string, colour: (text: string) => string): void {
+    if (this.terminal.json) this.terminal.jsonLine({ kind, file, message });
+    else this.terminal.line(`awslogs: ${escapeForTerminal(file)}: ${colour(escapeForTerminal(message))}`);
   }
 
   /** Throws ErrorsFileError once the --errors file has failed, so the run stops instead of losing reports. */
@@ -137,7 +155,10 @@ export class Reporter {
   async close(): Promise<void> {
     if (this.fileWriter === undefined) {
       const hidden = this.errorsTotal - this.errorsShown;
-      if (hidden > 0) this.terminal.line(`awslogs: … and ${hidden} more errors (use --errors FILE to keep them all)`);
+      if (hidden === 0) return;
+      const message = `… and ${hidden} more errors (use --errors FILE to keep them all)`;
+      if (this.terminal.json) this.terminal.jsonLine({ kind: 'more-errors', count: hidden, message });
+      else this.terminal.line(`awslogs: ${message}`);
       return;
     }
     try {
@@ -174,7 +195,11 @@ export class Reporter {
     if (run.inputs.length > 1) this.terminal.line(`awslogs: ${run.inputs.length} inputs in ${run.seconds.toFixed(1)}s`);
   }
 
-  /** `--summary json`: one object on stderr, for scripts. */
+  /**
+   * `--summary json`: one object of kind `summary` on stderr, for scripts:
+   * the last line the run writes. File names stay exact (JSON escapes
+   * whatever a terminal would act on, see jsonForTerminal).
+   */
   summaryJson(run: RunSummary): void {
     const total = emptyCounts();
     for (const c of run.types.values()) {
@@ -184,13 +209,14 @@ export class Reporter {
       total.skipped += c.skipped;
       total.filtered += c.filtered;
     }
-    this.terminal.line(JSON.stringify({
+    this.terminal.jsonLine({
+      kind: 'summary',
       exitStatus: run.exitStatus,
       seconds: Math.round(run.seconds * 1000) / 1000,
       total,
       types: Object.fromEntries([...run.types].map(([name, t]) => [name, { ...t, seconds: Math.round(t.seconds * 1000) / 1000 }])),
       inputs: run.inputs,
       skippedFiles: run.skippedFiles,
-    }));
+    });
   }
 }

@@ -14,6 +14,7 @@ import { MAX_WORKERS, processInParallel } from './parallel.js';
 import { findOutputClashes, findOutputOverInput } from './output_safety.js';
 import { processInput, type InputSettings, type ProcessedInput } from './process_input.js';
 import { Progress } from './progress.js';
+import { TypeTime } from './type_time.js';
 import { ErrorsFileError, Reporter, type InputSummary, type RunSummary, type TypeTotals } from './report.js';
 import type { Terminal } from './terminal.js';
 
@@ -116,6 +117,7 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   const standard = opts.standard ?? new StandardFields();
   const out = new BatchedWriter(opts.stdout);
   const types: TypeTotals = new Map();
+  const typeTime = new TypeTime();
   const inputs: InputSummary[] = [];
   let unreadable = 0;
   let outputFailed = false;
@@ -136,7 +138,7 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       if (t === undefined) types.set(type, (t = { ...emptyCounts(), files: 0, seconds: 0 }));
       t.files++;
       // Time is per input; an input of several types (--detect per-line) gives it to each.
-      t.seconds += result.seconds ?? 0;
+      if (result.span !== undefined) typeTime.add(type, result.span);
       addCounts(t, counts);
       addCounts(summary, counts);
     }
@@ -166,7 +168,7 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   };
 
   const hooks = {
-    progress: (bytes: number, written: number, failed: number) => progress?.advance(bytes, written, failed),
+    progress: (bytes: number, written: number, failed: number, textBytes: number) => progress?.advance(bytes, written, failed, textBytes),
     temporary: (path: string, exists: boolean) => {
       if (exists) temporaryOutputs.add(path);
       else temporaryOutputs.delete(path);
@@ -220,7 +222,9 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   let exitStatus = EXIT_OK;
   for (const t of types.values()) if (t.failed > 0) exitStatus = EXIT_RECORDS_FAILED;
   if (unreadable > 0 || outputFailed) exitStatus = EXIT_USAGE;
-  const run: RunSummary = { inputs, types, skippedFiles: expanded.skipped, seconds: (Date.now() - started) / 1000, exitStatus };
+  const seconds = (Date.now() - started) / 1000;
+  typeTime.fill(types, seconds);
+  const run: RunSummary = { inputs, types, skippedFiles: expanded.skipped, seconds, exitStatus };
   if (opts.summary === 'json') reporter.summaryJson(run);
   else reporter.summaryText(run);
   return exitStatus;

@@ -51,21 +51,61 @@ export function escapeForTerminal(text: string): string {
   return UNSAFE_FOR_TERMINAL.test(text) ? text.replace(UNSAFE_FOR_TERMINAL, escapeOne) : text;
 }
 
+// What JSON.stringify leaves as it is but a terminal acts on: DEL, the C1
+// controls, the line separators and the bidirectional controls. (It already
+// escapes C0 controls and lone surrogates.) In a JSON string, \uXXXX is the
+// same text, so a reader gets every character back exactly.
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `JSON.stringify(value)` with every character a terminal would act on
+ * written as a `\uXXXX` escape: one line, exact for a JSON reader, inert on
+ * a terminal. For JSON written to stderr (`--summary json`).
+ */
+export function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** How the run's messages are written on stderr: lines for people, or one JSON object per line (`--summary json`). */
+export type MessageFormat = 'text' | 'json';
+
+/** The prefix of every line of text the tool writes on stderr. */
+const PREFIX = 'awslogs: ';
+
 export class Terminal {
   readonly paint: ChalkInstance;
-  /** Live status is drawn only on a TTY. */
+  /** Live status is drawn only on a TTY, and never between JSON lines. */
   readonly live: boolean;
+  /** Every line is one JSON object with a `kind` (`--summary json`). */
+  readonly json: boolean;
   private statusShown = false;
 
-  constructor(private readonly stream: TerminalStream, env: NodeJS.ProcessEnv = process.env) {
-    this.paint = new Chalk({ level: colorLevel(stream, env) });
-    this.live = stream.isTTY === true && env.TERM !== 'dumb';
+  constructor(private readonly stream: TerminalStream, env: NodeJS.ProcessEnv = process.env, format: MessageFormat = 'text') {
+    this.json = format === 'json';
+    this.paint = new Chalk({ level: this.json ? 0 : colorLevel(stream, env) });
+    this.live = !this.json && stream.isTTY === true && env.TERM !== 'dumb';
   }
 
-  /** Writes one line of text (without its newline), keeping the status line out of its way. */
+  /**
+   * Writes one line of the tool's own text (without its newline), keeping
+   * the status line out of its way. Input text in it must have been passed
+   * through escapeForTerminal. In JSON mode the line becomes
+   * `{"kind":"message","message":…}`, so no plain line ever mixes with the
+   * JSON objects.
+   */
   line(text: string): void {
+    if (this.json) {
+      this.jsonLine({ kind: 'message', message: text.startsWith(PREFIX) ? text.slice(PREFIX.length) : text });
+      return;
+    }
     this.clearStatus();
     this.stream.write(text + '\n');
+  }
+
+  /** Writes one JSON object as a line (see jsonForTerminal), whatever the format. */
+  jsonLine(value: Readonly<Record<string, unknown>>): void {
+    this.clearStatus();
+    this.stream.write(jsonForTerminal(value) + '\n');
   }
 
   status(text: string): void {

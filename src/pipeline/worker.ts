@@ -32,7 +32,7 @@ export type MainMessage =
     logType?: string;
     detect: DetectMode;
     parserOptions: ParserOptions;
-    maxLineChars: number;
+    maxLineBytes: number;
     filter?: RecordFilter;
   }
   | { kind: 'ack' };
@@ -44,7 +44,7 @@ export type WorkerMessage =
   | { kind: 'data'; index: number; chunk: Uint8Array }
   | { kind: 'errors'; index: number; reports: ErrorReport[] }
   | { kind: 'notice'; index: number; file: string; message: string }
-  | { kind: 'progress'; bytes: number; written: number; failed: number }
+  | { kind: 'progress'; bytes: number; written: number; failed: number; textBytes: number }
   | { kind: 'temporary'; path: string; exists: boolean }
   | { kind: 'done'; index: number; result: ProcessedInput };
 
@@ -91,11 +91,11 @@ function serve(port: NonNullable<typeof parentPort>): void {
       detect: job.detect,
       candidates: LOG_TYPES,
       parserOptions: job.parserOptions,
-      maxLineChars: job.maxLineChars,
+      maxLineBytes: job.maxLineBytes,
       ...(job.filter !== undefined ? { filter: job.filter } : {}),
     };
     const hooks: InputHooks = {
-      progress: (bytes, written, failed) => send({ kind: 'progress', bytes, written, failed }),
+      progress: (bytes, written, failed, textBytes) => send({ kind: 'progress', bytes, written, failed, textBytes }),
       temporary: (path, exists) => send({ kind: 'temporary', path, exists }),
     };
     let result: ProcessedInput;

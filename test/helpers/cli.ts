@@ -101,3 +101,27 @@ export function listFiles(dir: string): string[] {
   }
   return out.sort();
 }
+
+/**
+ * stderr with each `--summary json` line written back as the text line the
+ * same message has without it (`awslogs: FILE:LINE: TYPE: MESSAGE`,
+ * `awslogs: FILE: MESSAGE`), so a test can match either mode; other lines
+ * are kept as they are.
+ */
+export function stderrAsText(stderr: string): string {
+  return stderr.split('\n').map((line) => {
+    if (!line.startsWith('{')) return line;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return line;
+    }
+    const file = typeof o.file === 'string' ? o.file : undefined;
+    const message = typeof o.message === 'string' ? o.message : '';
+    if (o.kind === 'error') return `awslogs: ${file}:${String(o.line)}:${typeof o.logType === 'string' ? ` ${o.logType}:` : ''} ${message}`;
+    if (file !== undefined) return `awslogs: ${file}: ${message}`;
+    if (o.kind === 'summary') return line;
+    return `awslogs: ${message}`;
+  }).join('\n');
+}

@@ -36,7 +36,7 @@ export async function normalizeInProcess(logType: string, input: string | Buffer
     const err = collect(stderr);
     const code = await runNormalize({
       inputs: [file], logType: type, detect: 'input', candidates: LOG_TYPES, parserOptions: {}, errorsFile, quiet: false,
-      maxLineChars: 1 << 20, jobs: 1, gzip: false, skipExisting: false, summary: 'text', stdout, terminal: new Terminal(stderr, {}),
+      maxLineBytes: 1 << 20, jobs: 1, gzip: false, skipExisting: false, summary: 'text', stdout, terminal: new Terminal(stderr, {}),
     });
     const text = out();
     return {
