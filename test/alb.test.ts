@@ -132,7 +132,10 @@ test('alb shapes: each field refuses a value of another shape, naming the field'
     [25, '"192.0.2.77"', /^field target:port_list: expected space-separated ip:port values or -/],
     [26, '"OK"', /^field target_status_code_list: expected space-separated 3-digit status codes or -/],
     [27, '"Root=1-x"', /^field classification: expected a code word or -/],
-    [29, 'TID:1', /^field conn_trace_id: expected an id such as TID_… or -/],
+    [29, 'TID:1', /^field conn_trace_id: expected TID_ and hex digits, or -, found "TID:1"/],
+    [29, 'TID_', /^field conn_trace_id: expected TID_ and hex digits/],
+    [29, 'TID_12h2', /^field conn_trace_id: expected TID_ and hex digits/],
+    [29, 'Acceptable', /^field conn_trace_id: expected TID_ and hex digits/],
   ];
   for (const [index, token, message] of bad) {
     const tokens: string[] = [...CURRENT];
@@ -149,15 +152,27 @@ test('alb shapes: quoting is part of the shape', () => {
   unquotedAgent[13] = 'curl/8.5.0';
   assert.match(error(unquotedAgent.join(' ')), /^field user_agent: expected a value in double quotes/);
   const bareQuote: string[] = [...CURRENT];
-  bareQuote[30] = 'a"b';
-  assert.match(error(bareQuote.join(' ')), /^field transformed_host: an unquoted value holds a double quote/);
+  bareQuote[16] = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/my"targets/1';
+  assert.match(error(bareQuote.join(' ')), /^field target_group_arn: an unquoted value holds a double quote/);
   assert.match(error([...CURRENT, 'x"y'].join(' ')), /^field 34 \(after the known layout\): an unquoted value holds a double quote/);
-  // fields whose quoting the page's history shows both ways are taken either way
-  const bare: string[] = [...CURRENT];
-  for (const i of [17, 18, 19, 22, 25, 26]) bare[i] = bare[i]!.slice(1, -1);
-  bare[25] = '192.0.2.77:80';
-  assert.equal(event(bare.join(' ')).domainName, 'www.example.com');
+  // After target_group_arn too, every field has the quoting AWS writes: each
+  // quoted one written bare, and each bare one quoted, is an error naming it.
+  CURRENT.forEach((token, i) => {
+    if (i < 17) return;
+    const tokens: string[] = [...CURRENT];
+    const quoted = token.startsWith('"');
+    tokens[i] = quoted ? token.slice(1, -1).replace(/ /g, '') || '-' : `"${token}"`;
+    const expected = quoted ? 'a value in double quotes' : 'an unquoted value';
+    assert.match(error(tokens.join(' ')), new RegExp(`^field ${KEYS_AWS[i]}: expected ${expected}, found `), `field ${i}`);
+  });
 });
+
+/** AWS's names of the fields of CURRENT, in order. */
+const KEYS_AWS = ['type', 'time', 'elb', 'client:port', 'target:port', 'request_processing_time', 'target_processing_time',
+  'response_processing_time', 'elb_status_code', 'target_status_code', 'received_bytes', 'sent_bytes', 'request', 'user_agent',
+  'ssl_cipher', 'ssl_protocol', 'target_group_arn', 'trace_id', 'domain_name', 'chosen_cert_arn', 'matched_rule_priority',
+  'request_creation_time', 'actions_executed', 'redirect_url', 'error_reason', 'target:port_list', 'target_status_code_list',
+  'classification', 'classification_reason', 'conn_trace_id', 'transformed_host', 'transformed_uri', 'request_transform_status'];
 
 test('alb shapes: a token missing or added in the middle is an error, not a shifted record', () => {
   // The fields from conn_trace_id on are free text or absent: a line with one
@@ -204,8 +219,10 @@ test('alb shapes: the helpers', () => {
   for (const bad of [',', 'forward,', ',forward', 'Forward', 'forward waf', 'x,,y', '1st']) assert.ok(!isActionList(bad), bad);
   for (const ok of ['AuthInvalidCookie', 'Acceptable', 'SpaceInUri', 'LambdaUnhandled', 'a_b-c.d']) assert.ok(isCodeWord(ok), ok);
   for (const bad of ['', '1x', 'a b', '-x', 'a=b']) assert.ok(!isCodeWord(bad), bad);
-  for (const ok of ['TID_0123456789abcdef', 'TID-x.1']) assert.ok(isConnTraceId(ok), ok);
-  for (const bad of ['', 'TID 1', 'TID:1', '"TID"']) assert.ok(!isConnTraceId(bad), bad);
+  for (const ok of ['TID_0123456789abcdef', 'TID_1234abcd5678ef90', 'TID_0123456789ABCDEF0123456789abcdef', 'TID_0']) assert.ok(isConnTraceId(ok), ok);
+  for (const bad of ['', 'TID_', 'TID 1', 'TID:1', '"TID"', 'TID-x.1', 'TID_12h2', 'tid_0123', 'TID_0123 ', 'Acceptable', 'TID_' + '0'.repeat(129)]) {
+    assert.ok(!isConnTraceId(bad), bad);
+  }
   assert.deepEqual(parseIpPort('192.0.2.1:80'), ['192.0.2.1', 80]);
   assert.deepEqual(parseIpPort('2001:db8::1:443'), ['2001:db8::1', 443]);
   assert.deepEqual(parseIpPort('[2001:db8::1]:443'), ['2001:db8::1', 443]);
@@ -221,12 +238,13 @@ test('alb: the control line is a skip; the escaped quote \\x22 stays as written'
   assert.equal(event(tokens.join(' ')).userAgent, 'Mozilla/5.0 \\x22scanner\\x22');
 });
 
-test('alb second reading: a crafted quote in the user agent or request that leaves a fitting line is an error', () => {
+test('alb quoting: a crafted quote in the user agent, request or trace header that splits off field-like tokens is an error', () => {
   // A 2016 line with no TLS and no target group: `x" - - - "Root=1-x` in the
-  // user agent splits into tokens that fit ssl_cipher … trace_id.
+  // user agent splits into tokens that fit ssl_cipher … trace_id; the dashes
+  // after them are bare where domain_name is quoted.
   const line2016 = 'http 2016-08-10T22:08:42.945958Z app/my-alb/50dc6c495c0c9188 192.0.2.10:2817 198.51.100.1:80 0.000 0.001 0.000 200 200 34 366 ' +
     '"GET http://www.example.com:80/ HTTP/1.1" "x" - - - "Root=1-x" - - -';
-  assert.match(error(line2016), /^field user_agent: the line reads two ways: the quoted value may end at character \d+ or at character \d+/);
+  assert.match(error(line2016), /^field domain_name: expected a value in double quotes, found "-"/);
   // The same in the request: its tail looks like a user agent and the fields after it.
   const tokens: string[] = [...CURRENT.slice(0, 17)];
   tokens[12] = '"GET http://www.example.com:80/ HTTP/1.1" "curl/8.5.0" - - - "Root=1-x"';
@@ -234,16 +252,30 @@ test('alb second reading: a crafted quote in the user agent or request that leav
   tokens[14] = '-';
   tokens[15] = '-';
   tokens[16] = '-';
-  assert.match(error(tokens.join(' ')), /^field request: the line reads two ways/);
+  assert.match(error(tokens.join(' ')), /^field chosen_cert_arn: expected a value in double quotes, found "-"/);
   // In the trace header's own fields, on a 2018 line (23 fields) whose later fields are dashes.
   const trace = [...CURRENT.slice(0, 17), '"Root=1-x;Note=a" "-" "-" - - "forward"', '"-"', '"-"', '-', '-', '"forward"'];
-  assert.match(error(trace.join(' ')), /^field trace_id: the line reads two ways/);
+  assert.match(error(trace.join(' ')), /^field target:port_list: expected a value in double quotes, found "-"/);
+  // Every shift of a user agent, request or trace id by 1 to 8 tokens of
+  // the same quoting as the field that follows is an error on every layout.
+  for (let n = ALB_MIN_FIELDS; n <= CURRENT.length; n++) {
+    for (const field of [12, 13, 17]) {
+      if (field >= n) continue;
+      for (let k = 1; k <= 8; k++) {
+        for (const filler of ['-', '"-"']) {
+          const shifted: string[] = [...CURRENT.slice(0, n)];
+          shifted[field] = `${shifted[field]!.slice(0, -1)}" ${Array(k).fill(filler).join(' ')} "x"`;
+          assert.ok('error' in parse(shifted.join(' ')), `${field} +${k} ${filler} on ${n}`);
+        }
+      }
+    }
+  }
   // What cannot be told apart: a 2016-11 line whose trace id holds `" "-" "-` is,
   // byte for byte, a 2017 line with SNI fields of "-" (README: the residual case).
   assert.equal(event([...CURRENT.slice(0, 17), '"Root=1-x" "-" "-"'].join(' ')).traceId, 'Root=1-x');
 });
 
-test('alb second reading: lines as AWS writes them have one reading', () => {
+test('alb: lines as AWS writes them parse, dashes and extra fields included', () => {
   // Dashes and quoted dashes everywhere, extra fields: every field could take a token.
   const dashes = 'http 2016-07-31T21:20:00.000000Z app/my-alb/50dc6c495c0c9188 192.0.2.1:0 - 0.000 0.000 0.000 100 - 0 0 ' +
     '"GET https://www.example.com:443/ HTTP/1.1" "" - - - "Root=1-00000000-000000000000000000000000;Note=" "-" "-" - ' +

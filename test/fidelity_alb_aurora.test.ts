@@ -109,7 +109,7 @@ test('ALB shifted fields: each line whose tokens do not fit the layout is an err
     for (const r of run.records) assert.match(String(r.requestUrl), /\/ok\d$/, `${run.label}: only good lines are written`);
     assert.deepEqual(run.errors.map((e) => [e.line, e.error.split(':')[0]]), [
       [2, 'field ssl_cipher'], [4, 'field user_agent'], [6, 'field target'], [8, 'field elb'], [10, 'field target_group_arn'],
-      [12, 'field ssl_cipher'], [14, 'field domain_name'], [16, 'field chosen_cert_arn'], [18, 'field target_status_code'],
+      [12, 'field ssl_cipher'], [14, 'field domain_name'], [16, 'field domain_name'], [18, 'field target_status_code'],
     ], run.label);
   }
 });

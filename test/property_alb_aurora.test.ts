@@ -167,6 +167,32 @@ test('AWS.ALB: the property can fail: a parser that splits on every quote and bl
   }
 });
 
+/** A line of albCase whose free text holds no quote: as AWS writes it, so it parses. */
+const validAlbLine = albCase.filter((c) => c.free.every((t) => !t.includes('"'))).map((c) => c.line);
+
+test('AWS.ALB: a valid line cut at any point with a whole valid line joined to it is an error report, never a record', () => {
+  // The cut leaves 1 … all of the first line's characters; the joined line
+  // follows directly or after a blank (issue 13 item 2).
+  const spliced = fc.tuple(validAlbLine, validAlbLine, fc.nat(), fc.boolean())
+    .map(([first, next, at, blank]) => first.slice(0, 1 + (at % first.length)) + (blank ? ' ' : '') + next);
+  fc.assert(fc.property(spliced, (line) => {
+    const out = run(ALB, line);
+    assert.notEqual(out.error, undefined, `a spliced line is an error: ${line}\ngot ${JSON.stringify(out.record)}`);
+  }), params(3000));
+});
+
+test('AWS.ALB: the splice property can fail: the lines it joins parse on their own, and most splices fit the layout but for the joined head', () => {
+  const samples = fc.sample(fc.tuple(validAlbLine, validAlbLine), { numRuns: 300, seed: 11 });
+  for (const [first, next] of samples) {
+    assert.equal(run(ALB, first).error, undefined, first);
+    assert.equal(run(ALB, next).error, undefined, next);
+  }
+  // The whole first line and then the next after a blank: the next line's
+  // fields are read as fields AWS appended, so only the splice check refuses it.
+  const [first, next] = samples[0]!;
+  assert.match(String(run(ALB, `${first} ${next}`).error), /holds another record's (time and load balancer id|type and time)/);
+});
+
 // ---- AWS.AuroraMySQLAudit --------------------------------------------------------
 
 /** SQL text: quotes, commas, backslashes, blanks, escapes' letters and any character now and then. */

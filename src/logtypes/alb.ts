@@ -10,13 +10,21 @@
 // lands in a field must look like that field, so a line whose tokens do not
 // fit the layout (a token missing or added in the middle, a quote inside a
 // request or user agent that closed it early) is an error report naming the
-// field, never a record with shifted fields. Two facts make a shift show:
-// - Fields AWS writes bare (times, codes, ssl_cipher, target_group_arn, …)
-//   are never quoted, and request and user_agent are always quoted; a token
-//   with the wrong quoting is in the wrong place.
+// field, never a record with shifted fields. Three facts make a shift show:
+// - Every field has one quoting, as AWS writes it: bare (times, codes,
+//   ssl_cipher, target_group_arn, matched_rule_priority, conn_trace_id, …)
+//   or quoted (request, user_agent, trace_id and the text fields after it).
+//   The bare and quoted runs alternate, so a token missing or added, or a
+//   quoted field closed early by a quote inside it, puts a token of the
+//   wrong quoting in some field: the error names it. (No shift by any
+//   number of tokens maps the runs onto themselves, so a line has one
+//   reading.)
 // - AWS writes a `"` inside a quoted field as `\x22` (seen in real logs), so
 //   no bare token holds a quote, and `\"` ends a value that ends in a
 //   backslash (the tokenizer is told not to read it as an escaped quote).
+// - A record cut short with the next record joined to its line shows the
+//   next record's head (`<time> <load balancer id>`) where no field of a
+//   record has one (findSplice).
 import { parseInteger, recordMaker } from '../core/fields.js';
 import { quoteValue } from '../core/errors.js';
 import { isIpAddress, splitHostPort } from '../core/indicators.js';
@@ -50,8 +58,8 @@ const enum Kind {
   Token, // conn_trace_id: `TID_…`
 }
 
-/** How AWS writes a field: never quoted, always quoted, or (quoted fields whose docs varied over the years) either. */
-const enum Quoting { Bare, Quoted, Either }
+/** How AWS writes a field: never quoted, or always quoted. */
+const enum Quoting { Bare, Quoted }
 
 /** Each kind's expected shape, for error messages (indexed by Kind). */
 const EXPECTED: readonly string[] = [
@@ -75,7 +83,7 @@ const EXPECTED: readonly string[] = [
   'a code word or -',
   'space-separated ip:port values or -',
   'space-separated 3-digit status codes or -',
-  'an id such as TID_… or -',
+  'TID_ and hex digits, or -',
 ];
 
 interface Column {
@@ -96,14 +104,18 @@ interface Column {
 
 const B = Quoting.Bare;
 const Q = Quoting.Quoted;
-const E = Quoting.Either;
 
 // The entry format, in order. Output names are the seed's (Panther's) for the
-// fields it had, camelCase of AWS's names for the newer ones. Quoting: bare
-// and quoted as every version of the page shows them; the fields after
-// target_group_arn appear both ways in the page's history (domain_name and
-// chosen_cert_arn bare until mid-2018, the target lists bare in 2020), so
-// either is accepted there.
+// fields it had, camelCase of AWS's names for the newer ones. Quoting is as
+// AWS writes each field. After target_group_arn, only matched_rule_priority,
+// request_creation_time and conn_trace_id are bare, so a token missing or
+// added there puts a bare token where a quoted one belongs (or the reverse):
+// an error naming the field, never a shift. The page's field table says of
+// each quoted one "enclosed in double quotes". Its examples were at times
+// looser than the logs: domain_name and chosen_cert_arn bare until mid-2018,
+// the target lists bare from 2020 to 2023, while logs of those years quote
+// them (a real entry of 2021-03 in vectordotdev/vrl's parse_aws_alb_log
+// tests has "10.229.5.47:80" "200"); the page has quoted them since 2023.
 const LAYOUT: ReadonlyArray<readonly [awsName: string, key: string, kind: Kind, quoting: Quoting]> = [
   ['type', 'type', Kind.Word, B],
   ['time', 'timestamp', Kind.Time, B],
@@ -123,25 +135,25 @@ const LAYOUT: ReadonlyArray<readonly [awsName: string, key: string, kind: Kind, 
   ['ssl_protocol', 'sslProtocol', Kind.Tls, B],
   ['target_group_arn', 'targetGroupArn', Kind.Arn, B],
   // November 2016 (request tracing)
-  ['trace_id', 'traceId', Kind.Trace, E],
+  ['trace_id', 'traceId', Kind.Trace, Q],
   // October 2017 (SNI)
-  ['domain_name', 'domainName', Kind.Sni, E],
-  ['chosen_cert_arn', 'chosenCertArn', Kind.CertArn, E],
+  ['domain_name', 'domainName', Kind.Sni, Q],
+  ['chosen_cert_arn', 'chosenCertArn', Kind.CertArn, Q],
   // 2018 (rules, redirects, fixed responses, Lambda targets)
   ['matched_rule_priority', 'matchedRulePriority', Kind.Priority, B],
   ['request_creation_time', 'requestCreationTime', Kind.Time, B],
-  ['actions_executed', 'actionsExecuted', Kind.Actions, E],
-  ['redirect_url', 'redirectUrl', Kind.Text, E],
-  ['error_reason', 'errorReason', Kind.Code, E],
+  ['actions_executed', 'actionsExecuted', Kind.Actions, Q],
+  ['redirect_url', 'redirectUrl', Kind.Text, Q],
+  ['error_reason', 'errorReason', Kind.Code, Q],
   // 2020 (weighted target groups, desync mitigation) and later
-  ['target:port_list', 'targetPortList', Kind.IpPortList, E],
-  ['target_status_code_list', 'targetStatusCodeList', Kind.StatusList, E],
-  ['classification', 'classification', Kind.Code, E],
-  ['classification_reason', 'classificationReason', Kind.Code, E],
+  ['target:port_list', 'targetPortList', Kind.IpPortList, Q],
+  ['target_status_code_list', 'targetStatusCodeList', Kind.StatusList, Q],
+  ['classification', 'classification', Kind.Code, Q],
+  ['classification_reason', 'classificationReason', Kind.Code, Q],
   ['conn_trace_id', 'connTraceId', Kind.Token, B],
-  ['transformed_host', 'transformedHost', Kind.Text, E],
-  ['transformed_uri', 'transformedUri', Kind.Text, E],
-  ['request_transform_status', 'requestTransformStatus', Kind.Text, E],
+  ['transformed_host', 'transformedHost', Kind.Text, Q],
+  ['transformed_uri', 'transformedUri', Kind.Text, Q],
+  ['request_transform_status', 'requestTransformStatus', Kind.Text, Q],
 ];
 
 const COLUMNS: readonly Column[] = LAYOUT.map(([awsName, key, kind, quoting]) => ({
@@ -291,6 +303,7 @@ function charClass(ranges: string): Uint8Array {
 const ACTION_CHARS = charClass('a-z0-9_-');
 const LOWER_CHARS = charClass('a-z');
 const CODE_CHARS = charClass('A-Za-z0-9_.-');
+const HEX_CHARS = charClass('0-9a-fA-F');
 
 /** Whether s[from…to) starts with a letter and holds only characters of `chars`. */
 function isName(s: string, from: number, to: number, chars: Uint8Array): boolean {
@@ -319,15 +332,42 @@ export function isCodeWord(s: string): boolean {
   return s.length <= 128 && isName(s, 0, s.length, CODE_CHARS);
 }
 
-/** `TID_4091af6b…`: letters, digits, `_`, `-`, `.` (at most 128). */
+/**
+ * conn_trace_id as AWS writes it: `TID_` and hex digits (`TID_4091af6b…`,
+ * 32 of them in real logs; at most 128 taken). Nothing else fits, so the
+ * id cannot land in a neighbour's place, nor a neighbour's token in its own.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html#access-log-entry-syntax
+ */
 export function isConnTraceId(s: string): boolean {
   const len = s.length;
-  if (len === 0 || len > 128) return false;
-  for (let i = 0; i < len; i++) {
+  if (len <= 4 || len > 4 + 128 || !s.startsWith('TID_')) return false;
+  for (let i = 4; i < len; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 128 || CODE_CHARS[c] === 0) return false;
+    if (c >= 128 || HEX_CHARS[c] === 0) return false;
   }
   return true;
+}
+
+/**
+ * The request types AWS documents (and h3, the next HTTP version), for
+ * gluedTypeWord. https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html#access-log-entry-syntax
+ */
+const KNOWN_TYPES: readonly string[] = ['http', 'https', 'h2', 'h3', 'grpcs', 'ws', 'wss'];
+
+/**
+ * The known type a `type` word ends with after letters of its own
+ * (`hthttps`, `httph2`), or undefined. Such a word is a record cut inside
+ * its type word with the next record joined to it: the rest of the line is
+ * the next record whole, so the type word is the only trace of the cut. No
+ * known type ends with another one, so none is refused.
+ */
+export function gluedTypeWord(word: string): string | undefined {
+  const len = word.length;
+  if (len <= 2 || word === 'https' || word === 'http') return undefined; // the usual lines first
+  for (const known of KNOWN_TYPES) {
+    if (len > known.length && word.endsWith(known)) return known;
+  }
+  return undefined;
 }
 
 /**
@@ -523,6 +563,93 @@ const OUTPUT_KEYS = COLUMNS.flatMap((c) =>
       : [c.key]).concat('additionalFields');
 const newRecord = recordMaker(OUTPUT_KEYS);
 
+/**
+ * A record cut short with the next record joined to its line, with or
+ * without a blank between (a writer or a copy that lost a line end). The
+ * joined record is whole, so its head shows: its type word, time and load
+ * balancer id. When the cut fell inside a quoted field, that field runs on
+ * through the next record's request, and the rest of the line fits the layout
+ * as well as any line does; when it fell in the last fields, the next record
+ * reads as fields AWS appended. So the line is searched for a record's head
+ * anywhere after its own time; a cut inside the first word (the type) leaves
+ * the type word as the only trace (gluedTypeWord). Returns the error, or
+ * undefined.
+ */
+function findSplice(f: QuotedFields): string | undefined {
+  if (f.count === 0) return undefined;
+  const type = f.values[0]!;
+  const known = gluedTypeWord(type);
+  if (known !== undefined) {
+    return `field type: expected a lower-case word such as https or h2, found ${quoteValue(type)} ` +
+      `(the type ${known} after letters of its own: a record cut short in its first word, with the next one joined to its line)`;
+  }
+  const start = findRecordStart(f.line, f.ends[f.count > 1 ? 1 : 0]!);
+  return start < 0 ? undefined : splicedMessage(f, start);
+}
+
+/**
+ * Where the head of a record, `<time> <elb>` between blanks, starts in
+ * `line` at or after `from`: the index of the time, or -1. The time is
+ * RFC3339 in UTC as ALB writes it (`2024-05-01T10:00:05.000000Z`; any
+ * fraction, or none) and the elb a load balancer id (`app/<name>/<id>`). A
+ * request or user agent may hold a timestamp, but hardly one between blanks
+ * and followed by a load balancer id. Linear: each `Z` is looked at once, and
+ * the digit run before one `Z` and the word after it are not another's.
+ */
+export function findRecordStart(line: string, from: number): number {
+  for (let z = line.indexOf('Z', from); z >= 0; z = line.indexOf('Z', z + 1)) {
+    const next = line.charCodeAt(z + 2);
+    if (!isBlankCode(line.charCodeAt(z + 1)) || next < 97 || next > 122) continue; // the elb starts with a lower-case letter
+    const start = timeStartBefore(line, z);
+    if (start > 0 && isBlankCode(line.charCodeAt(start - 1)) && isLoadBalancerId(line.slice(z + 2, tokenEnd(line, z + 2)))) return start;
+  }
+  return -1;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS`, a `0` standing for a digit. */
+const TIME_SHAPE = '0000-00-00T00:00:00';
+
+/** Where the RFC3339 time (seconds, an optional fraction) that ends just before the `Z` at `z` starts, or -1. */
+function timeStartBefore(line: string, z: number): number {
+  let i = z - 1;
+  while (i >= 0 && isDigitCode(line.charCodeAt(i))) i--;
+  const secondsEnd = i < z - 1 && line.charCodeAt(i) === 46 ? i : z; // `.123456` is a fraction
+  const start = secondsEnd - TIME_SHAPE.length;
+  if (start < 0) return -1;
+  for (let k = 0; k < TIME_SHAPE.length; k++) {
+    const c = line.charCodeAt(start + k);
+    const want = TIME_SHAPE.charCodeAt(k);
+    if (want === 48 ? !isDigitCode(c) : c !== want) return -1;
+  }
+  return start;
+}
+
+function isBlankCode(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** The index of the first blank at or after `from`, or the line's length. */
+function tokenEnd(line: string, from: number): number {
+  let i = from;
+  while (i < line.length && !isBlankCode(line.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * The error for a line holding another record's head at `start` (its time):
+ * names the field where that record begins (the one holding its type word).
+ */
+function splicedMessage(f: QuotedFields, start: number): string {
+  let typeEnd = start - 1;
+  while (typeEnd > 0 && isBlankCode(f.line.charCodeAt(typeEnd))) typeEnd--;
+  let field = 0;
+  while (field < f.count - 1 && f.ends[field]! <= typeEnd) field++;
+  const name = field < COLUMNS.length ? COLUMNS[field]!.awsName : `${field + 1} (after the known layout)`;
+  const head = f.line.slice(start, tokenEnd(f.line, tokenEnd(f.line, start) + 1));
+  return `field ${name}: holds another record's time and load balancer id ${quoteValue(head)} (character ${start + 1}): ` +
+    'a record cut short with the next one joined to its line';
+}
+
 class AlbParser implements Parser {
   // AWS writes a quote inside a field as \x22, so `\"` is a value ending in a backslash.
   private readonly fields = new QuotedFields(false);
@@ -531,8 +658,12 @@ class AlbParser implements Parser {
   parse(line: string, sink: ParseSink): void {
     if (line.charCodeAt(0) === 69 && line.startsWith(CONTROL_PREFIX)) return sink.skip('control line');
     const f = this.fields.split(line);
-    // Checked first: a stray or missing quote shifts every later field, so a
-    // field count or type complaint would point at the wrong place.
+    // Checked first: a record cut short with the next one joined to its line
+    // fits the layout best of all, and any other complaint would hide why.
+    const spliced = findSplice(f);
+    if (spliced !== undefined) return sink.error(spliced);
+    // Next: a stray or missing quote shifts every later field, so a field
+    // count or type complaint would point at the wrong place.
     if (f.unterminated >= 0 && f.unterminated < COLUMNS.length) {
       return sink.error(unterminatedMessage(f, COLUMNS[f.unterminated]!.awsName));
     }
@@ -542,29 +673,24 @@ class AlbParser implements Parser {
     if (f.values[TIME_INDEX] === '-') return sink.error(`field time: expected an RFC3339 timestamp, found "-"`);
     const known = f.count < COLUMNS.length ? f.count : COLUMNS.length;
     const out = newRecord();
-    const problem = fillColumns(f, 0, known, 0, out, this.times) ?? checkExtras(f, known) ?? findSecondReading(f, known, this.times);
+    const problem = fillColumns(f, known, out, this.times) ?? checkExtras(f, known) ?? findTrailingHead(f, known);
     if (problem !== undefined) return sink.error(problem);
     if (f.count > known) out.additionalFields = f.rest(known);
     sink.event(out);
   }
 }
 
-/**
- * Checks and stores columns from…to-1, column c read from token c + shift
- * (shift > 0 when an earlier quoted field is taken to run over more tokens);
- * returns the first problem.
- */
-function fillColumns(f: QuotedFields, from: number, to: number, shift: number, out: Fields, times: TimeCache): string | undefined {
+/** Checks and stores columns 0…to-1, column c read from token c; returns the first problem. */
+function fillColumns(f: QuotedFields, to: number, out: Fields, times: TimeCache): string | undefined {
   const values = f.values;
   const starts = f.starts;
   const line = f.line;
-  for (let c = from; c < to; c++) {
+  for (let c = 0; c < to; c++) {
     const column = COLUMNS[c]!;
-    const t = c + shift;
-    const value = values[t]!;
-    const quoted = line.charCodeAt(starts[t]!) === QUOTE;
+    const value = values[c]!;
+    const quoted = line.charCodeAt(starts[c]!) === QUOTE;
     if (quoted ? column.quoting === Quoting.Bare : column.quoting === Quoting.Quoted) {
-      return quotingMessage(column, f.raw(t), quoted);
+      return quotingMessage(column, f.raw(c), quoted);
     }
     if (!quoted && column.quoteCheck && value.indexOf('"') >= 0) return bareQuoteMessage(column.awsName, value);
     if (value.length === 1 && value.charCodeAt(0) === DASH) continue;
@@ -621,78 +747,29 @@ function flatCopy(s: string): string {
 }
 
 /**
- * The field counts of the layouts AWS has written: 17 (August 2016), 18
- * (trace_id, November 2016), 20 (SNI, October 2017), 23, 24 and 25 (rules,
- * redirects, Lambda, 2018), 29 (target lists and desync classification,
- * August 2020), 30 (conn_trace_id), 33 (transforms) and beyond. The
- * versions of the access-log page in awsdocs/elb-application-load-balancers-user-guide
- * add the fields in these groups. Used only to judge a second reading of a
- * line (a wrong count there only forgoes a warning), never to refuse one.
+ * A record's head in the fields after the known layout: a bare request type
+ * (or one glued to a cut word, gluedTypeWord) followed by a bare RFC3339
+ * time. findRecordStart needs the load balancer id after the time; this is
+ * the same trace of a cut in the last fields when what follows the time is
+ * damaged too. Fields AWS appends are quoted text or ids, never a type word
+ * and a time. Returns the error, or undefined.
  */
-const LAYOUT_COUNTS: readonly number[] = [17, 18, 20, 23, 24, 25, 29, 30];
-/** The same as bits, tested on every line. */
-const LAYOUT_BITS = LAYOUT_COUNTS.reduce((bits, n) => bits | (1 << n), 0);
-
-function isLayoutCount(n: number): boolean {
-  return n >= COLUMNS.length || (n < 31 && ((LAYOUT_BITS >>> n) & 1) === 1);
-}
-
-/** Free-text fields a client writes into: the request, the user agent, fields of its own in the trace header. */
-const FREE_TEXT: readonly boolean[] = COLUMNS.map((c) => c.kind === Kind.Request || c.kind === Kind.Trace || c.awsName === 'user_agent');
-
-/**
- * For each column, the end of the first run of columns after it that AWS
- * writes bare (user_agent: ssl_cipher … target_group_arn; trace_id:
- * matched_rule_priority and request_creation_time); COLUMNS.length when none.
- */
-const BARE_RUN_END: readonly number[] = COLUMNS.map((_, i) => {
-  let c = i + 1;
-  while (c < COLUMNS.length && COLUMNS[c]!.quoting !== Quoting.Bare) c++;
-  if (c === COLUMNS.length) return c;
-  while (c < COLUMNS.length && COLUMNS[c]!.quoting === Quoting.Bare) c++;
-  return c;
-});
-
-/**
- * A line that reads two ways. The tokenizer ends a quoted field at the first
- * `"` followed by a blank: right for AWS's lines, which write a quote inside
- * a value as `\x22`. A value holding a bare `" ` (hostile input, or a writer
- * that does not escape) ends later, and when the tokens it split off look
- * like fields (dashes fit almost any), the line still fits the layout, only
- * with more fields than AWS wrote. So a line whose field count is no layout
- * of AWS's is read again with each free-text field a client writes running
- * to a later quoted token: when that reading is a layout of AWS's and fits
- * every check through the bare fields after the field, the line is
- * ambiguous: an error, never a guess. Returns the message, or undefined.
- */
-function findSecondReading(f: QuotedFields, known: number, times: TimeCache): string | undefined {
-  if (isLayoutCount(f.count)) return undefined;
-  const starts = f.starts;
-  const line = f.line;
-  for (let field = 12; field < known; field++) {
-    if (!FREE_TEXT[field] || line.charCodeAt(starts[field]!) !== QUOTE) continue;
-    const runEnd = BARE_RUN_END[field]!;
-    for (let end = field + 1; end < f.count; end++) {
-      if (end === f.unterminated || line.charCodeAt(starts[end]!) !== QUOTE) continue;
-      const shift = end - field;
-      const altCount = f.count - shift;
-      // Cheap first: a layout's count, reaching past the bare run, whose last field gets a bare token.
-      if (altCount < runEnd || !isLayoutCount(altCount) || line.charCodeAt(starts[runEnd - 1 + shift]!) === QUOTE) continue;
-      if (readsAlso(f, field, end, Math.min(altCount, COLUMNS.length), times)) {
-        return `field ${COLUMNS[field]!.awsName}: the line reads two ways: the quoted value may end at character ${f.ends[field]!} or ` +
-          `at character ${f.ends[end]!} (a quote followed by a blank inside it; AWS writes a quote as \\x22)`;
-      }
+function findTrailingHead(f: QuotedFields, known: number): string | undefined {
+  for (let i = Math.max(known, 1); i < f.count; i++) {
+    if (f.quoted(i) || f.quoted(i - 1) || !isRecordTime(f.values[i]!)) continue;
+    const word = f.values[i - 1]!;
+    if (KNOWN_TYPES.includes(word) || gluedTypeWord(word) !== undefined) {
+      return `field ${i} (after the known layout): holds another record's type and time ${quoteValue(`${word} ${f.values[i]!}`)}: ` +
+        'a record cut short with the next one joined to its line';
     }
   }
   return undefined;
 }
 
-/** Whether the line also fits the layout with field `field` running to the end of token `end`. */
-function readsAlso(f: QuotedFields, field: number, end: number, altKnown: number, times: TimeCache): boolean {
-  const scratch: Fields = {};
-  const merged = f.line.slice(f.starts[field]! + 1, f.ends[end]! - 1);
-  if (!store(COLUMNS[field]!, merged, scratch)) return false;
-  return fillColumns(f, field + 1, altKnown, end - field, scratch, times) === undefined;
+/** Whether `s` is a whole time as ALB writes it (`2024-05-01T10:00:05.000000Z`, any fraction or none). */
+function isRecordTime(s: string): boolean {
+  const z = s.length - 1;
+  return z > 0 && s.charCodeAt(z) === 90 && timeStartBefore(s, z) === 0;
 }
 
 /** Fields after the known layout are kept as they are, but a bare one never holds a quote. */
