@@ -218,7 +218,8 @@ async function normalizeOne(
   if (detection.type === undefined) {
     const handler = new UnknownTypeHandler(file, detection.reason, reporter);
     live = () => handler.counts;
-    const problem = await frameChunks(chunks, new LineFramer(handler, settings.maxLineChars), afterChunk);
+    // Well-formed JSON: one report per document (or wrapper element), not per line of it.
+    const problem = await frameChunks(chunks, createFramer(detection.framing, handler, settings.maxLineChars), afterChunk);
     return withProblem({ counts: new Map([[UNKNOWN_TYPE, handler.counts]]), detectionProblem: detection.reason }, problem);
   }
   const processor = newProcessor(detection.type);
