@@ -333,9 +333,9 @@ export class JsonFramer implements Framer {
     this.openers = new Uint8Array(this.maxDepth + 1);
   }
 
-  /** Characters held for the record in progress (for tests of bounded memory). */
+  /** Characters held for the record in progress and held elements (for tests of bounded memory). */
   get bufferedChars(): number {
-    return this.partsLen;
+    return this.partsLen + (this.holdingElements ? this.heldChars : 0) + (this.suspect?.text.length ?? 0);
   }
 
   push(chunk: Buffer): void {
