@@ -29,7 +29,8 @@ function cases(): Record<string, Case> {
     'gzip-trailing-zeros': { input: Buffer.concat([a, b, Buffer.alloc(4096)]) },
     'gzip-trailing-random-bytes': { input: Buffer.concat([a, b, seededBytes(13, 64)]) },
     'gzip-trailing-text-without-line-end': { input: Buffer.concat([a, Buffer.from('end of the log file')]) },
-    'gzip-trailing-cut-member-header': { input: Buffer.concat([a, b, named.subarray(0, 16)]) },
+    // 16 bytes: past the fixed header, the optional fields a flag byte names may hold data (issue 13): a fault.
+    'gzip-trailing-cut-member-header': { input: Buffer.concat([a, b, named.subarray(0, 16)]), args: { exit: 2 } },
     'gzip-header-fields-then-garbage': { input: Buffer.concat([a, named, Buffer.from('ab')]) },
     'gzip-bad-length-first-of-three': { input: Buffer.concat([withBadLength(a), b, c]), args: { exit: 2 } },
     'gzip-bad-crc-first-of-three-stdin': { input: Buffer.concat([withBadCrc(a), b, c]), args: { stdin: true, exit: 2 } },

@@ -4,7 +4,7 @@
 // evidence is ambiguous or absent we say so and ask for --type: nothing is
 // guessed silently.
 import { StandardFields } from '../core/standard.js';
-import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
+import type { Framing, LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import type { RecordHandler } from './lines.js';
 import { NOWHERE, RecordProcessor, createFramer } from './normalize.js';
 
@@ -24,8 +24,18 @@ export interface Detection {
    * `problem`, `awslogs detect`); see describeDetection.
    */
   detail?: string;
-  /** The whole input was seen and holds no record (blank lines only): like an empty input. */
+  /**
+   * The whole input was seen and holds no record (blank lines only, or JSON
+   * documents that are all empty wrappers such as `{"Records":[]}`): like an
+   * empty input.
+   */
   noRecords?: boolean;
+  /**
+   * When no type was chosen: how the input's records are bounded for their
+   * error reports. `json` when the sample is well-formed JSON (one report per
+   * document or wrapper element, not per line of a pretty-printed document).
+   */
+  framing: Framing;
 }
 
 interface Score {
@@ -34,6 +44,8 @@ interface Score {
   failed: number;
   /** The first record this type could not read: its line and why. */
   firstProblem?: { line: number; message: string };
+  /** Pieces the type's framer rejected (not JSON, cut short): failures before any parsing. */
+  framingFaults: number;
 }
 
 /** A problem quoted in a detection's detail is cut to this many characters, so the line stays readable. */
@@ -43,7 +55,7 @@ const PROBLEM_CHARS = 160;
 function scoreType(type: LogTypeDescriptor, sample: readonly Buffer[], ended: boolean, file: string,
   parserOptions: ParserOptions, maxLineBytes: number): Score {
   const processor = new RecordProcessor(file, type, parserOptions, new StandardFields(), NOWHERE, NOWHERE);
-  const score: Score = { type, ok: 0, failed: 0 };
+  const score: Score = { type, ok: 0, failed: 0, framingFaults: 0 };
   const failed = (line: number, message: string) => {
     score.failed++;
     score.firstProblem ??= { line, message };
@@ -56,6 +68,7 @@ function scoreType(type: LogTypeDescriptor, sample: readonly Buffer[], ended: bo
       else failed(line, failure);
     },
     reject(message, _raw, line) {
+      score.framingFaults++;
       if (score.ok + score.failed < SAMPLE_RECORDS) failed(line, message);
     },
   };
@@ -63,6 +76,7 @@ function scoreType(type: LogTypeDescriptor, sample: readonly Buffer[], ended: bo
   for (const chunk of sample) framer.push(chunk);
   // A sample cut mid-record must not count that half record against a type.
   if (ended) framer.end();
+  else framer.drain?.();
   return score;
 }
 
@@ -84,23 +98,33 @@ export function detectFromSample(
   maxLineBytes: number,
 ): Detection {
   const scores = candidates.map((t) => scoreType(t, sample, ended, file, parserOptions, maxLineBytes));
-  if (ended && scores.every((s) => s.ok + s.failed === 0)) return { reason: 'the input holds only blank lines', noRecords: true };
+  if (ended && scores.every((s) => s.ok + s.failed === 0)) return { reason: 'the input holds only blank lines', noRecords: true, framing: 'lines' };
+  // A JSON framer that read the whole input without a fault and found no
+  // record: its documents are empty wrappers (what AWS writes for a trail
+  // file, lookup-events or get-findings with no events). The line types
+  // fail on its lines, but there is nothing to detect: no record to lose.
+  const json = scores.filter((s) => s.type.framing === 'json');
+  if (ended && json.length > 0 && json.every((s) => s.ok + s.failed === 0)) {
+    return { reason: 'the input holds only empty JSON wrappers', noRecords: true, framing: 'json' };
+  }
   // A type qualifies when its records parse more often than not.
   const qualified = scores.filter((s) => s.ok > 0 && s.ok >= s.failed);
   const hinted = pathHint(file, candidates);
   if (hinted !== undefined) {
     const h = qualified.find((s) => s.type === hinted);
-    if (h !== undefined) return { type: h.type, reason: `the path names ${h.type.name}` };
+    if (h !== undefined) return { type: h.type, reason: `the path names ${h.type.name}`, framing: h.type.framing };
   }
-  if (qualified.length === 1) return { type: qualified[0]!.type, reason: 'only type whose records parse' };
+  if (qualified.length === 1) return { type: qualified[0]!.type, reason: 'only type whose records parse', framing: qualified[0]!.type.framing };
+  const framing = wellFormedJson(json) ? 'json' : 'lines';
   if (qualified.length > 1) {
     const clean = qualified.filter((s) => s.failed === 0);
-    if (clean.length === 1) return { type: clean[0]!.type, reason: 'only type whose records all parse' };
-    return { reason: `the first records parse as more than one type (${names(clean.length > 1 ? clean : qualified)}); pass --type to choose` };
+    if (clean.length === 1) return { type: clean[0]!.type, reason: 'only type whose records all parse', framing: clean[0]!.type.framing };
+    return { reason: `the first records parse as more than one type (${names(clean.length > 1 ? clean : qualified)}); pass --type to choose`, framing };
   }
   return {
     reason: `could not detect the log type: none of ${names(scores)} parses the first records; pass --type`,
     detail: explainFailure(scores, firstCharacter(sample), hinted),
+    framing,
   };
 }
 
@@ -146,4 +170,10 @@ function explainFailure(scores: readonly Score[], first: string | undefined, hin
     parts.push(`The path suggests ${h.type.name} (${h.type.s3PathHint ?? ''})${problem}`);
   }
   return parts.length > 0 ? parts.join('. ') : undefined;
+}
+
+/** The JSON framer bounded records in the sample and rejected nothing: the input is JSON documents. */
+function wellFormedJson(json: readonly Score[]): boolean {
+  const s = json[0];
+  return s !== undefined && s.framingFaults === 0 && s.ok + s.failed > 0;
 }

@@ -11,7 +11,7 @@
 // https://www.rfc-editor.org/rfc/rfc1952 (gzip file format)
 import { createGunzip } from 'node:zlib';
 import {
-  CompressedReader, GzipDataError, SMALLEST_MEMBER, TRAILER_BYTES, checkTrailer, readMemberHeader, type GzipFault, type MemberOutput, type Reread,
+  CompressedReader, GzipDataError, HEADER_BYTES, TRAILER_BYTES, checkTrailer, readMemberHeader, type GzipFault, type MemberOutput, type Reread,
 } from './gzip_format.js';
 import {
   OUT_CHUNK, SYNC_INPUT_LIMIT, handOn, inflateSmall, inflateStreaming, isZlibError, streamThrough, type Emitted, type InflateEnd, type MemberSizes,
@@ -144,18 +144,20 @@ class MemberDecoder {
   async *member(first: boolean): AsyncGenerator<Buffer, boolean> {
     const reader = this.reader;
     const memberStart = reader.offset;
-    const header = await readMemberHeader(reader);
-    if (header.kind === 'bad') return this.stop(header.fault);
-    if (header.kind === 'cut') {
-      // The input ends inside what would be a next member's header. Fewer
-      // bytes than the smallest member hold no data to lose: trailing
-      // garbage. More are a member cut short, or a header whose length
-      // field was damaged and ran over the member's data.
-      const length = reader.offset + reader.unread.length - memberStart;
-      if (first || length >= SMALLEST_MEMBER) return this.stop(this.unexpectedEnd());
-      if (reader.readError === undefined) this.notice(`${garbageNotice(length, memberStart)}: a gzip member header cut short`);
+    // The input ends within a next member's 10-byte fixed header, or right
+    // after it: no byte of deflate data (nor of an optional header field,
+    // which a damaged flag byte could have made of data) is there, so no
+    // record can be lost: trailing garbage. One byte more may be data (three
+    // bytes of deflate data hold a short line): a member cut short, an error.
+    const available = await reader.fill(HEADER_BYTES + 1);
+    if (!first && available.length <= HEADER_BYTES && reader.readError === undefined) {
+      this.notice(`${garbageNotice(available.length, memberStart)}: a gzip member header cut short`);
+      reader.consume(available.length);
       return false;
     }
+    const header = await readMemberHeader(reader);
+    if (header.kind === 'bad') return this.stop(header.fault);
+    if (header.kind === 'cut') return this.stop(this.unexpectedEnd());
     const output: MemberOutput = { crc: 0, size: 0 };
     const end = yield* this.inflate(output);
     if (end.kind === 'fault') return this.stop(end.fault);

@@ -34,23 +34,31 @@ function isLineEnd(c: number | undefined): boolean {
   return c === 0x0a || c === 0x0d;
 }
 
-function hasLineEnd(b: Buffer): boolean {
-  return b.indexOf(0x0a) >= 0 || b.indexOf(0x0d) >= 0;
+/** True when b holds a line end or a field separator: a space, tab, comma or JSON opening brace. */
+function hasLineEndOrSeparator(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c === 0x0a || c === 0x0d || c === 0x20 || c === 0x09 || c === 0x2c || c === 0x7b || c === 0x5b) return true;
+  }
+  return false;
 }
 
 /**
  * Whether a tail that starts with `probe` (its first TAIL_PROBE_BYTES, or
  * all of it when `whole`) is text: its first TEXT_WINDOW_BYTES are UTF-8 (a
  * character cut at their end aside) without control bytes other than tab,
- * LF and CR, and a line end comes within the probe or the text runs past
- * it. Random bytes fail the first test almost surely; log text passes it.
+ * LF and CR, and it holds a line end or a field separator (space, tab,
+ * comma, `{` or `[`) or runs past the probe. A final line end is not needed:
+ * a record appended without one is a record. Random bytes fail the first
+ * test almost surely; a record of every type has two fields or is JSON, so
+ * passes both; a few letters alone (`ab`) are no record: trailing garbage.
  */
 function looksLikeText(probe: Buffer, whole: boolean): boolean {
   const window = probe.subarray(0, TEXT_WINDOW_BYTES);
   if (window.length === 0 || hasControlBytes(window)) return false;
   const cutShort = window.length < probe.length;
   if (!isUtf8(window) && !(cutShort && endsInCutCharacter(window))) return false;
-  return !whole || hasLineEnd(probe);
+  return !whole || hasLineEndOrSeparator(probe);
 }
 
 /** True when b is UTF-8 once the last 1 to 3 bytes (a character cut short) are left out. */
@@ -77,7 +85,7 @@ export interface SkippedBytes {
  *   a line end when the gzip data did not end with one (the two must not
  *   merge into one line); a notice says so. Text read this way that is not
  *   a record becomes error reports, never silent loss;
- * - anything else (binary bytes, a few bytes without a line end):
+ * - anything else (binary bytes, one word without a line end or separator):
  *   trailing garbage, ignored with a notice. But it is a damaged member
  *   when a member starts in it (its ID1 ID2 CM bytes: the bytes up to there
  *   are returned as skipped, and decoding goes on at that member), or when

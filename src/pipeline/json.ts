@@ -71,6 +71,16 @@ export const WRAPPER_KEYS: readonly string[] = ['Records', 'Events', 'Findings',
 export const WRAPPER_SIBLING_KEYS: readonly string[] = ['NextToken', 'nextToken', 'ResponseMetadata', '$metadata'];
 const SIBLINGS_TEXT = `${WRAPPER_SIBLING_KEYS.slice(0, -1).join(', ')} or ${WRAPPER_SIBLING_KEYS.at(-1)!}`;
 export const DEFAULT_MAX_DEPTH = MAX_JSON_DEPTH;
+/**
+ * How much of an object's wrapper array is held back before its elements are
+ * handed on: an event printed with sorted keys (`json.dumps(sort_keys=True)`
+ * puts upper-case keys first) starts `{"Records":[…],"awsRegion":…` like a
+ * trail file, and only the keys after the array tell. Four times the largest
+ * CloudTrail event (256 KB, the event size quota); a trail file's array is
+ * larger, or ends its document. Past this bound the elements are streamed
+ * and keys after the array are reported (the documented limit).
+ */
+export const HOLD_CHARS = 1024 * 1024;
 /** Far above any real CloudTrail event or finding, well below V8's string limit (~512 M). */
 export const DEFAULT_MAX_RECORD_CHARS = 256 * 1024 * 1024;
 
@@ -133,6 +143,13 @@ const enum Keys {
   Prefix,
   /** A wrapper's tail: does it hold only sibling keys? */
   Tail,
+}
+
+/** An element held back: its text, starting line, and whether its numbers are all short. */
+interface HeldElement {
+  text: string;
+  line: number;
+  short: boolean;
 }
 
 const enum KeyKind {
@@ -279,6 +296,28 @@ export class JsonFramer implements Framer {
   private afterElement = false;
   /** Only blanks since the last line break. */
   private atElementLineStart = false;
+  /**
+   * Elements of an object's wrapper array held back (up to HOLD_CHARS)
+   * until the keys after the array say whether the object is a wrapper or
+   * one event; with the document's text before its first element.
+   */
+  private holdingElements = false;
+  private held: HeldElement[] = [];
+  private heldChars = 0;
+  private heldHead = '';
+  private heldLong = false;
+  /**
+   * The line of the element being scanned when it began in column 0: an
+   * element, or a document after a wrapper cut right after a `,` (0: not so).
+   * What follows it decides (`,` or `]`: an element), so a valid document
+   * is never torn apart.
+   */
+  private suspectLine = 0;
+  /** Such an element, complete, waiting for the character that decides; and the line it ended on. */
+  private suspect: HeldElement | undefined;
+  private suspectEndLine = 0;
+  /** Text to scan in place of the rest of the current chunk (a suspect read again as a document). */
+  private replacement: string | undefined;
 
   // Resynchronisation after bad input.
   private resyncMessage = '';
@@ -294,9 +333,9 @@ export class JsonFramer implements Framer {
     this.openers = new Uint8Array(this.maxDepth + 1);
   }
 
-  /** Characters held for the record in progress (for tests of bounded memory). */
+  /** Characters held for the record in progress and held elements (for tests of bounded memory). */
   get bufferedChars(): number {
-    return this.partsLen;
+    return this.partsLen + (this.holdingElements ? this.heldChars : 0) + (this.suspect?.text.length ?? 0);
   }
 
   push(chunk: Buffer): void {
@@ -315,12 +354,25 @@ export class JsonFramer implements Framer {
       case Mode.Between:
         return;
       case Mode.Value:
+        if (this.role === Role.Element && this.suspectLine > 0 && !cutShort) {
+          // The input ends inside an element that began in column 0: a document after a cut wrapper.
+          const text = this.takeText('', 0);
+          if (text !== undefined) return this.endWithDocument(text, this.suspectLine, cutShort);
+        }
         return this.endInValue(cutShort);
       case Mode.Scalar:
-        this.emitRecord('', 0);
+        this.emitElement('', 0);
         this.mode = Mode.WrapperBetween;
         return this.end(cutShort);
       case Mode.WrapperBetween:
+        if (this.suspect !== undefined) {
+          const held = this.suspect;
+          this.suspect = undefined;
+          // After a read fault nothing says it was no element: the likelier reading.
+          if (cutShort) this.deliverElement(held);
+          else return this.endWithDocument(held.text, held.line, cutShort);
+        }
+        this.flushHeld();
         this.mode = Mode.Between;
         // After a read fault the pipeline reports the input; an unclosed wrapper is its echo.
         if (!cutShort) this.reportUnclosedWrapper('', 0, `incomplete JSON: the input ended before the ${this.wrapperDescription()} was closed`);
@@ -336,7 +388,31 @@ export class JsonFramer implements Framer {
     }
   }
 
+  /** See Framer.drain: a held element is an element, held elements are records. */
+  drain(): void {
+    if (this.suspect !== undefined) this.deliverElement(this.suspect);
+    this.suspect = undefined;
+    this.flushHeld();
+  }
+
+  /** At the end of input, `text` (from `line`) is a document after a cut wrapper: the wrapper is reported, the text read as a document. */
+  private endWithDocument(text: string, line: number, cutShort: boolean): void {
+    this.reportUnclosedWrapper('', 0, this.unclosedBefore(line));
+    this.reset();
+    this.suspectLine = 0;
+    this.mode = Mode.Between;
+    this.lineNo = line;
+    this.prevChar = LF;
+    this.scan(text);
+    this.end(cutShort);
+  }
+
+  private unclosedBefore(line: number): string {
+    return `malformed JSON: the ${this.wrapperDescription()} is not closed before line ${line} (cut short?)`;
+  }
+
   private endInValue(cutShort: boolean): void {
+    this.flushHeld();
     this.mode = Mode.Between;
     if (this.role === Role.Tail) {
       const what = `object holding the ${this.wrapperDescription()}`;
@@ -352,7 +428,7 @@ export class JsonFramer implements Framer {
   }
 
   private scan(s: string): void {
-    const n = s.length;
+    let n = s.length;
     let i = 0;
     this.nextBackslash = this.nextLf = -1;
     // A record's second line began with this chunk: its first character tells the layout.
@@ -366,6 +442,13 @@ export class JsonFramer implements Framer {
         case Mode.Scalar: i = this.scanScalar(s, i); break;
         case Mode.WrapperBetween: i = this.scanWrapperBetween(s, i); break;
         case Mode.Resync: i = this.scanResync(s, i); break;
+      }
+      if (this.replacement !== undefined) {
+        s = this.replacement;
+        this.replacement = undefined;
+        n = s.length;
+        i = 0;
+        this.nextBackslash = this.nextLf = -1;
       }
     }
     if (this.recStart >= 0) {
@@ -469,6 +552,7 @@ export class JsonFramer implements Framer {
   }
 
   private emitReject(s: string, end: number, message: string, showFound = false): void {
+    this.flushHeld();
     const length = this.partsLen + (this.recStart >= 0 ? end - this.recStart : 0);
     const text = this.takeText(s, end);
     const raw = text === undefined ? this.overflowHead ?? '' : text.trimEnd();
@@ -517,10 +601,87 @@ export class JsonFramer implements Framer {
     this.watch = 0;
   }
 
-  /** The array is not empty after all: the document's text is not needed. */
-  private dropDocument(): void {
+  /**
+   * The array is not empty: its elements are held from here (HOLD_CHARS),
+   * with the document's text before the first one (at `i`).
+   */
+  private startHolding(s: string, i: number): void {
+    const head = this.takeText(s, i);
     this.holdingDocument = false;
     this.reset();
+    if (head === undefined) return;
+    this.holdingElements = true;
+    this.heldHead = head;
+    this.heldChars = head.length;
+    this.heldLong = this.longNumber;
+    this.held = [];
+  }
+
+  /** Hands on the held elements as records: the object is a wrapper (or broken: its elements are still records). */
+  private flushHeld(): void {
+    if (!this.holdingElements) return;
+    this.holdingElements = false;
+    const held = this.held;
+    this.held = [];
+    this.heldHead = '';
+    for (const e of held) this.handler.record(e.text, e.line, e.short);
+  }
+
+  private deliverElement(e: HeldElement): void {
+    if (this.holdingElements) {
+      if (this.heldChars + e.text.length <= HOLD_CHARS) {
+        this.held.push(e);
+        this.heldChars += e.text.length;
+        return;
+      }
+      this.flushHeld(); // over the bound: a wrapper's array, streamed from here
+    }
+    this.handler.record(e.text, e.line, e.short);
+  }
+
+  /** An element ends at `end`: handed on, held with the others, or held as a suspect. */
+  private emitElement(s: string, end: number): void {
+    if (this.suspectLine === 0 && !this.holdingElements) return this.emitRecord(s, end);
+    const length = this.partsLen + (this.recStart >= 0 ? end - this.recStart : 0);
+    if (this.tooDeep || this.overflowHead !== undefined || length > this.recordLimit) {
+      this.suspectLine = 0;
+      this.flushHeld();
+      return this.emitRecord(s, end); // reported
+    }
+    const e: HeldElement = { text: this.takeText(s, end)!, line: this.recLine, short: !this.longNumber };
+    this.reset();
+    if (this.suspectLine > 0) {
+      this.suspectLine = 0;
+      this.suspect = e;
+      this.suspectEndLine = this.lineNo;
+    } else {
+      this.deliverElement(e);
+    }
+  }
+
+  /**
+   * After an element that began in column 0 comes something other than `,`
+   * or `]` (at `i`), or it is cut (its text so far is `text`): it was no
+   * element but a document after a wrapper cut right after a `,`. The
+   * wrapper is reported, and the text is scanned again as a document.
+   */
+  private rescanAsDocument(text: string, line: number, s: string, i: number): void {
+    this.reportUnclosedWrapper(s, i, this.unclosedBefore(line));
+    this.reset();
+    this.suspectLine = 0;
+    this.mode = Mode.Between;
+    this.lineNo = line;
+    this.prevChar = LF;
+    this.replacement = text + s.slice(i);
+  }
+
+  /** A suspect element is cut at `i`: read again as a document (true), unless too long to hold. */
+  private rescanCutSuspect(s: string, i: number): boolean {
+    const length = this.partsLen + (this.recStart >= 0 ? i - this.recStart : 0);
+    if (this.overflowHead !== undefined || length > this.recordLimit) return false;
+    const text = this.takeText(s, i)!;
+    this.rescanAsDocument(text, this.suspectLine, s, i);
+    return true;
   }
 
   /**
@@ -534,6 +695,7 @@ export class JsonFramer implements Framer {
 
   /** The wrapper ends without its `]`: reported once (not again after a cut element was). */
   private reportUnclosedWrapper(s: string, i: number, message: string): void {
+    this.flushHeld();
     const holding = this.holdingDocument;
     this.holdingDocument = false;
     if (this.wrapperBroken) {
@@ -556,9 +718,9 @@ export class JsonFramer implements Framer {
       return i + 1;
     }
     if (!this.holdingDocument) {
-      // Elements were handed on: the tail is kept only for a report.
+      // Elements were handed on (kept only for a report) or are held (kept whole: the object may be one record).
       this.beginRecord(i, Role.Tail);
-      this.recordLimit = MAX_RAW_CHARS;
+      if (!this.holdingElements) this.recordLimit = MAX_RAW_CHARS;
     }
     this.role = Role.Tail;
     this.layout = this.elementLayout === ElementLayout.Indented ? Layout.Indented
@@ -583,11 +745,32 @@ export class JsonFramer implements Framer {
     this.mode = Mode.Between;
     if (this.tailOther === undefined) {
       this.reset(); // NextToken and the like: no event in them
+      this.flushHeld();
     } else if (holding) {
       this.emitRecord(s, end); // an empty array among an event's keys: the event, whole
+    } else if (this.holdingElements && this.overflowHead === undefined && !this.tooDeep) {
+      this.emitHeldDocument(s, end);
     } else {
       this.emitReject(s, end, `malformed JSON: the object holding the ${this.wrapperDescription()} (line ${this.wrapperLine}) has other keys after the array: expected only ${SIBLINGS_TEXT}, found ${quoteValue(this.tailOther, 40)}; the array's elements were read as records, this rest of the object was not`);
     }
+  }
+
+  /**
+   * An event whose keys sort before its own (`{"Records":[…],"awsRegion":…}`):
+   * the held elements and the tail are the document, one record. Its text is
+   * the document's with the white space between elements left out.
+   */
+  private emitHeldDocument(s: string, end: number): void {
+    const tail = this.takeText(s, end)!;
+    const held = this.held;
+    let short = !this.heldLong && !this.longNumber;
+    for (const e of held) short &&= e.short;
+    const text = this.heldHead + held.map((e) => e.text).join(',') + tail;
+    this.holdingElements = false;
+    this.held = [];
+    this.heldHead = '';
+    this.reset();
+    this.handler.record(text, this.wrapperLine, short);
   }
 
   // ---- modes -------------------------------------------------------------
@@ -622,25 +805,46 @@ export class JsonFramer implements Framer {
       const c = s.charCodeAt(i);
       if (c === LF) { this.lineNo++; this.atElementLineStart = true; continue; }
       if (isBlankChar(c)) continue;
-      if (c === CLOSE_BRACKET) return this.endWrapperArray(i);
+      if (c === CLOSE_BRACKET) {
+        if (this.suspect !== undefined) this.deliverSuspect();
+        return this.endWrapperArray(i);
+      }
       const lineStart = this.atElementLineStart;
       this.atElementLineStart = false;
-      if (c === COMMA) { this.afterElement = false; continue; }
-      if (lineStart && (c === OPEN_BRACE || c === OPEN_BRACKET) &&
-          (this.afterElement || (this.elementLayout === ElementLayout.Indented && this.isColumnZero(s, i)))) {
-        // No "," after the last element, or column 0 among indented elements: the wrapper was cut and a document starts here.
-        this.reportUnclosedWrapper(s, i, `malformed JSON: the ${this.wrapperDescription()} is not closed before line ${this.lineNo} (cut short?)`);
+      if (c === COMMA) {
+        if (this.suspect !== undefined) this.deliverSuspect();
+        this.afterElement = false;
+        continue;
+      }
+      if (this.suspect !== undefined) {
+        // Not "," nor "]": no element of a valid array; the wrapper was cut before it.
+        const held = this.suspect;
+        this.suspect = undefined;
+        // The line breaks between the two keep the line numbers (blanks stand for the rest of the white space).
+        const between = '\n'.repeat(this.lineNo - this.suspectEndLine) + (lineStart ? '' : ' ');
+        this.rescanAsDocument(held.text + between, held.line, s, i);
+        return n;
+      }
+      if (lineStart && (c === OPEN_BRACE || c === OPEN_BRACKET) && this.afterElement) {
+        // No "," after the last element: the wrapper was cut and a document starts here.
+        this.reportUnclosedWrapper(s, i, this.unclosedBefore(this.lineNo));
         this.mode = Mode.Between;
         return i;
       }
+      // In column 0 after "[" or "," among indented elements: an element
+      // placed there, or a document after a wrapper cut right after a ",".
+      // Scanned as an element; what comes after it decides.
+      const suspect = lineStart && (c === OPEN_BRACE || c === OPEN_BRACKET) &&
+        this.elementLayout === ElementLayout.Indented && this.isColumnZero(s, i);
       // An element, or bad input: the array is not empty.
-      if (this.holdingDocument) this.dropDocument();
+      if (this.holdingDocument) this.startHolding(s, i);
       const scalar = c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110; // - 0-9 t f n
       if (scalar || c === OPEN_BRACE || c === OPEN_BRACKET || c === QUOTE) {
         if (lineStart && this.elementLayout === ElementLayout.Unknown) {
           this.elementLayout = this.isColumnZero(s, i) ? ElementLayout.Flush : ElementLayout.Indented;
         }
         this.beginRecord(i, Role.Element);
+        if (suspect) this.suspectLine = this.lineNo;
         this.longNumber = scalar; // a scalar is not scanned for numbers: the parser looks
         this.mode = scalar ? Mode.Scalar : Mode.Value;
         return i;
@@ -651,12 +855,18 @@ export class JsonFramer implements Framer {
     return n;
   }
 
+  private deliverSuspect(): void {
+    const held = this.suspect!;
+    this.suspect = undefined;
+    this.deliverElement(held);
+  }
+
   private scanScalar(s: string, i: number): number {
     const n = s.length;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c === COMMA || c === CLOSE_BRACKET || c === CLOSE_BRACE || c === LF || isBlankChar(c)) {
-        this.emitRecord(s, i);
+        this.emitElement(s, i);
         this.resumeWrapperAfterElement();
         return i;
       }
@@ -777,8 +987,8 @@ export class JsonFramer implements Framer {
         this.escape = false;
         this.nextBackslash = nextBackslash;
         this.nextLf = nextLf;
-        this.cutInString(i);
-        return i;
+        this.cutInString(s, i);
+        return this.replacement !== undefined ? n : i;
       }
       const c = s.charCodeAt(i);
       if (c <= SPACE) {
@@ -819,7 +1029,7 @@ export class JsonFramer implements Framer {
             this.nextBackslash = nextBackslash;
             this.nextLf = nextLf;
             this.cutAt(s, i);
-            return i;
+            return this.replacement !== undefined ? n : i;
           }
           if (++depth > maxDepth) this.tooDeep = true;
           else openers[depth] = c;
@@ -894,6 +1104,7 @@ export class JsonFramer implements Framer {
   /** The record is cut where a document starts at `i`: reported, and scanning resumes there. */
   private cutAt(s: string, i: number): void {
     const role = this.role;
+    if (role === Role.Element && this.suspectLine > 0 && this.rescanCutSuspect(s, i)) return;
     let message: string;
     if (role === Role.Tail) {
       message = `malformed JSON: the object holding the ${this.wrapperDescription()} is not closed before line ${this.lineNo} (cut short?)`;
@@ -914,7 +1125,8 @@ export class JsonFramer implements Framer {
   }
 
   /** A raw line break inside a string at `i`: the record is cut; skip to the next line that starts a document. */
-  private cutInString(i: number): void {
+  private cutInString(s: string, i: number): void {
+    if (this.role === Role.Element && this.suspectLine > 0 && this.rescanCutSuspect(s, i)) return;
     if (this.role === Role.Tail) {
       this.holdingDocument = false;
       this.startResync(i, `malformed JSON: the object holding the ${this.wrapperDescription()} is cut short (line ${this.lineNo} ends inside a string)`, Mode.Between);
@@ -960,7 +1172,7 @@ export class JsonFramer implements Framer {
         this.mode = Mode.Between;
         return;
       case Role.Element:
-        this.emitRecord(s, end);
+        this.emitElement(s, end);
         this.resumeWrapperAfterElement();
         return;
       case Role.Tail:

@@ -28,6 +28,12 @@ export interface Framer {
   push(chunk: Buffer): void;
   /** End of input; `cutShort` after a read fault (the last record may be half). */
   end(cutShort?: boolean): void;
+  /**
+   * Hands on what is held back for a decision that needs more input (a
+   * sample for detection ends here; the input may go on): as if it went on
+   * in the likelier way. The framer is not used after this.
+   */
+  drain?(): void;
 }
 
 function tooLongMessage(bytes: number, limit: number): string {

@@ -234,7 +234,8 @@ async function normalizeOne(
   if (detection.type === undefined) {
     const handler = new UnknownTypeHandler(file, detection.reason, reporter);
     live = () => handler.counts;
-    const problem = await frameChunks(chunks, new LineFramer(handler, settings.maxLineBytes), afterChunk);
+    // Well-formed JSON: one report per document (or wrapper element), not per line of it.
+    const problem = await frameChunks(chunks, createFramer(detection.framing, handler, settings.maxLineBytes), afterChunk);
     return withProblem({ counts: new Map([[UNKNOWN_TYPE, handler.counts]]), detectionProblem: describeDetection(detection) }, problem);
   }
   const processor = newProcessor(detection.type);
