@@ -453,7 +453,7 @@ class VpcFlowParser implements Parser {
    */
   private builtInDefault: boolean;
 
-  constructor(format: VpcFormat, source: string, builtInDefault: boolean) {
+  constructor(format: VpcFormat, source: string, builtInDefault: boolean, private readonly headerless = false) {
     this.format = format;
     this.source = source;
     this.builtInDefault = builtInDefault;
@@ -463,7 +463,10 @@ class VpcFlowParser implements Parser {
     const c0 = line.charCodeAt(0);
     // Data lines start with a digit (version) or a value; only headers start with a known name.
     if (c0 >= 97 && c0 <= 122 || c0 === 36) {
-      if (isVpcHeader(line)) return this.rearm(line, sink);
+      if (isVpcHeader(line)) {
+        if (this.headerless) return sink.error('a header line where the records carry none (one record per log event): not used as the field layout; pass --vpc-format for a custom one');
+        return this.rearm(line, sink);
+      }
     }
     const format = this.format;
     if (format === undefined) return sink.error(this.source);
@@ -529,11 +532,11 @@ export const vpcFlow: LogTypeDescriptor = {
   ],
   createParser(options: ParserOptions): Parser {
     if (options.vpcFormat === undefined) {
-      return new VpcFlowParser(DEFAULT_FORMAT, 'the default version-2 format; pass --vpc-format for a custom one', true);
+      return new VpcFlowParser(DEFAULT_FORMAT, 'the default version-2 format; pass --vpc-format for a custom one', true, options.headerless);
     }
     const format = parseVpcFormat(options.vpcFormat);
     // The CLI validates --vpc-format before it gets here.
     if (typeof format === 'string') throw new TypeError(`--vpc-format: ${format}`);
-    return new VpcFlowParser(format, 'per --vpc-format', false);
+    return new VpcFlowParser(format, 'per --vpc-format', false, options.headerless);
   },
 };

@@ -90,7 +90,8 @@ export class Reporter {
     if (this.errorsShown < STDERR_ERROR_LINES) {
       this.errorsShown++;
       const type = report.logType !== undefined ? ` ${report.logType}:` : '';
-      this.terminal.line(`awslogs: ${report.file}:${report.line}:${type} ${this.terminal.paint.red(report.error)}`);
+      const logEvent = report.logEvent !== undefined ? ` logEvent ${report.logEvent}:` : '';
+      this.terminal.line(`awslogs: ${report.file}:${report.line}:${logEvent}${type} ${this.terminal.paint.red(report.error)}`);
     }
   }
 
