@@ -101,7 +101,7 @@ export const AURORA_SOURCE: Source = { logGroup: '/aws/rds/cluster/database-1/au
 export function vpcEvent(i: number): Event {
   const start = 1700000000 + i * 7;
   return {
-    message: `2 123456789012 eni-0a1b2c3d4e5f67890 192.0.2.${i % 250 + 1} 203.0.113.${i % 200 + 1} ${49152 + i} 443 6 ${i + 10} ${840 + i} ${start} ${start + 60} ${i % 5 === 4 ? 'REJECT' : 'ACCEPT'} OK`,
+    message: `2 123456789012 eni-0a1b2c3d4e5f67890 192.0.2.${i % 250 + 1} 203.0.113.${i % 200 + 1} ${49152 + i % 16000} 443 6 ${i + 10} ${840 + i} ${start} ${start + 60} ${i % 5 === 4 ? 'REJECT' : 'ACCEPT'} OK`,
     timestamp: start * 1000,
   };
 }
