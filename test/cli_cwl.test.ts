@@ -97,3 +97,16 @@ test('stdin: a Lambda event piped in is read like a file', async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).p_source_log_group, AURORA_SOURCE.logGroup);
 });
+
+test('the bench\'s CloudWatch Logs generator: gzip payloads whose every record normalizes', async () => {
+  const { StringSink } = await import('../bench/generate/common.js');
+  const { cloudWatchVpcGenerator } = await import('../bench/generate/cloudwatch.js');
+  const { Rng } = await import('../bench/prng.js');
+  const sink = new StringSink();
+  const generated = cloudWatchVpcGenerator.generate(new Rng(1), sink, { events: 2_000 });
+  const f = file('bench.firehose', Buffer.from(sink.text(), 'latin1'));
+  const r = await runCli(['normalize', '--type', 'AWS.VPCFlow', f]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`AWS\\.VPCFlow: 1 input, ${generated.events} records read: ${generated.events} written, 0 failed, 0 skipped`));
+  assert.ok(generated.plainBytes! > sink.bytes * 2, 'decompressed size counted');
+});
