@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GENERATORS, FileSink, scaleAmount, type Amount, type LogGenerator } from './generate/index.js';
+import { cloudWatchVpcGenerator } from './generate/cloudwatch.js';
 import { Rng } from './prng.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
@@ -27,6 +28,13 @@ const TARGETS: Readonly<Record<string, { recordsPerSec?: number; mbPerSec?: numb
   'AWS.CloudTrail': { mbPerSec: 50 },
 };
 const BIG_RSS_LIMIT_MB = 300;
+
+/** The bench cases: one per log type, then inputs of a type in another shape (CloudWatch Logs). */
+const CASES: readonly LogGenerator[] = [...GENERATORS, cloudWatchVpcGenerator];
+
+function caseName(gen: LogGenerator): string {
+  return gen.case ?? gen.type;
+}
 const MB = 1e6;
 
 const USAGE = `usage: npm run bench -- [options]     (or: node dist/bench/bench.js [options])
@@ -42,7 +50,8 @@ options:
                  a slow build still finishes in minutes; at least one run; VPC (awslogs
                  and the naive script alternating) always gets all its runs
   --scale F      multiply every input size by F (default 1; 0.1 for a quick look)
-  --types A,B    only these log types
+  --types A,B    only these cases: log types, or CloudWatchLogs(AWS.VPCFlow) (a Firehose
+                 object of gzip payloads; its MB/s counts the decompressed payloads)
   --seed N       generator seed (default 1)
   --cpu N        the core to pin children to with taskset (default 0)
   --out DIR      where inputs are generated and kept (default bench-out/)
@@ -52,7 +61,8 @@ options:
   --big          instead: generate a ~1 GB CloudTrail trail file (one {"Records":[…]}
                  document, streamed to disk), normalize it once and check that
                  peak RSS stays under ${BIG_RSS_LIMIT_MB} MB (exit 1 if not)
-  --big-mb N     size of the --big file in MB (default 1000)
+  --big-mb N     size of the --big file in MB (default 1000); with --types
+                 CloudWatchLogs(AWS.VPCFlow), a Firehose object of N MB of payloads
   --scaling      instead: four equal VPC files (250,000 lines each × --scale), not
                  pinned; times \`normalize --jobs 1\` and \`--jobs 2\` on all four, and, as
                  the machine's own limit, two independent processes on two files
@@ -153,6 +163,8 @@ interface Input {
   bytes: number;
   events: number;
   skipped: number;
+  /** Compressed input: its size decompressed. */
+  plainBytes?: number;
 }
 
 function amountKey(a: Amount): string {
@@ -162,11 +174,11 @@ function amountKey(a: Amount): string {
 /** Generates the input unless an identical one (same generator, seed and amount) is already there. */
 function prepareInput(gen: LogGenerator, amount: Amount, opts: Options, fingerprint: string, quiet = false): Input {
   mkdirSync(opts.out, { recursive: true });
-  const path = join(opts.out, `${gen.type}-${amountKey(amount)}-seed${opts.seed}-${fingerprint}.${gen.extension}`);
+  const path = join(opts.out, `${caseName(gen).replace(/[^A-Za-z0-9.]+/g, '-')}-${amountKey(amount)}-seed${opts.seed}-${fingerprint}.${gen.extension}`);
   const metaPath = path + '.meta.json';
   if (existsSync(path) && existsSync(metaPath)) {
-    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { events: number; skipped: number };
-    return { path, bytes: statSync(path).size, events: meta.events, skipped: meta.skipped };
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { events: number; skipped: number; plainBytes?: number };
+    return { path, bytes: statSync(path).size, ...meta };
   }
   const started = process.hrtime.bigint();
   const partial = path + '.partial';
@@ -176,7 +188,8 @@ function prepareInput(gen: LogGenerator, amount: Amount, opts: Options, fingerpr
   renameSync(partial, path);
   writeFileSync(metaPath, JSON.stringify(generated) + '\n');
   const bytes = statSync(path).size;
-  if (!quiet) log(`generated ${gen.type}: ${generated.events} events, ${(bytes / MB).toFixed(0)} MB in ${seconds(started).toFixed(1)} s → ${path}`);
+  const plain = generated.plainBytes !== undefined ? ` (${(generated.plainBytes / MB).toFixed(0)} MB decompressed)` : '';
+  if (!quiet) log(`generated ${caseName(gen)}: ${generated.events} events, ${(bytes / MB).toFixed(0)} MB${plain} in ${seconds(started).toFixed(1)} s → ${path}`);
   return { path, bytes, ...generated };
 }
 
@@ -333,7 +346,7 @@ async function benchType(gen: LogGenerator, opts: Options, pin: string[], scratc
   const input = prepareInput(gen, scaleAmount(gen.defaultAmount, opts.scale), opts, fingerprint);
   // The same command on a one-event input: what every run pays before the first record.
   const tiny = prepareInput(gen, { events: 1 }, opts, fingerprint, true);
-  const withNaive = gen.type === 'AWS.VPCFlow';
+  const withNaive = caseName(gen) === 'AWS.VPCFlow';
   const runs: Run[] = [];
   const naiveRuns: Run[] = [];
   const startups: number[] = [];
@@ -368,7 +381,9 @@ async function benchType(gen: LogGenerator, opts: Options, pin: string[], scratc
     }
   }
   if (summary === undefined) return out;
-  const row = makeRow(gen.type, 'awslogs', summary.read, input.bytes, runs);
+  // Compressed input (CloudWatch Logs payloads): MB/s of the decompressed payloads, comparable with CloudTrail's.
+  const row = makeRow(caseName(gen), 'awslogs', summary.read, input.plainBytes ?? input.bytes, runs);
+  if (input.plainBytes !== undefined) out.notes.push(`${caseName(gen)}: MB and MB/s count the ${(input.plainBytes / MB).toFixed(0)} MB of decompressed payloads; the file is ${(input.bytes / MB).toFixed(0)} MB of gzip members`);
   row.failed = summary.failed;
   row.startupSeconds = median(startups);
   row.recordsPerSecAfterStartup = row.records / (row.seconds - row.startupSeconds);
@@ -384,7 +399,7 @@ async function benchType(gen: LogGenerator, opts: Options, pin: string[], scratc
 
 async function runDefault(opts: Options, registered: Set<string>, pin: string[], scratch: string): Promise<number> {
   for (const name of opts.types ?? []) {
-    if (!GENERATORS.some((g) => g.type === name)) throw new UsageError(`--types: no generator for ${JSON.stringify(name)} (known: ${GENERATORS.map((g) => g.type).join(', ')})`);
+    if (!CASES.some((g) => caseName(g) === name)) throw new UsageError(`--types: no generator for ${JSON.stringify(name)} (known: ${CASES.map(caseName).join(', ')})`);
   }
   const fingerprint = generatorFingerprint();
   const rows: Row[] = [];
@@ -392,8 +407,8 @@ async function runDefault(opts: Options, registered: Set<string>, pin: string[],
   const skippedTypes: Array<{ type: string; reason: string }> = [];
   let vpcRatios: number[] = [];
   let exit = 0;
-  for (const gen of GENERATORS) {
-    if (opts.types !== undefined && !opts.types.includes(gen.type)) continue;
+  for (const gen of CASES) {
+    if (opts.types !== undefined && !opts.types.includes(caseName(gen))) continue;
     if (!registered.has(gen.type)) {
       const reason = 'not registered in this build (`awslogs types` does not list it)';
       skippedTypes.push({ type: gen.type, reason });
@@ -431,24 +446,28 @@ async function runDefault(opts: Options, registered: Set<string>, pin: string[],
 }
 
 async function runBig(opts: Options, registered: Set<string>, pin: string[], scratch: string): Promise<number> {
-  const type = 'AWS.CloudTrail';
+  // The 1 GB trail file, or another case named with --types (a Firehose object of CloudWatch Logs payloads).
+  const name = opts.types?.[0] ?? 'AWS.CloudTrail';
+  const gen = CASES.find((g) => caseName(g) === name);
+  if (gen === undefined) throw new UsageError(`--types: no generator for ${JSON.stringify(name)} (known: ${CASES.map(caseName).join(', ')})`);
+  const type = gen.type;
   if (!registered.has(type)) {
     process.stdout.write(`note: ${type} is not registered in this build: the --big memory check needs it; skipped\n`);
     return 0;
   }
-  const gen = GENERATORS.find((g) => g.type === type)!;
   const input = prepareInput(gen, { bytes: opts.bigMb * MB }, opts, generatorFingerprint());
-  log(`normalizing ${(input.bytes / MB).toFixed(0)} MB (one {"Records":[…]} document)…`);
+  const what = input.plainBytes !== undefined ? `${(input.plainBytes / MB).toFixed(0)} MB of payloads in ${(input.bytes / MB).toFixed(0)} MB of gzip members` : `${(input.bytes / MB).toFixed(0)} MB (one {"Records":[…]} document)`;
+  log(`normalizing ${what}…`);
   const run = await measure(pin, [opts.bin, 'normalize', '--type', type, input.path], scratch);
   const summary = parseSummary(run.stderr, type);
   if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
     process.stdout.write(`memory check: awslogs failed (${describeFailure(run)})\n`);
     return 1;
   }
-  const row = makeRow(type, 'awslogs', summary.read, input.bytes, [run]);
+  const row = makeRow(name, 'awslogs', summary.read, input.plainBytes ?? input.bytes, [run]);
   process.stdout.write('\n' + table([row]) + '\n');
   const ok = row.peakRssMB !== undefined && row.peakRssMB < BIG_RSS_LIMIT_MB;
-  process.stdout.write(`\nmemory check: peak RSS ${row.peakRssMB?.toFixed(0) ?? '?'} MB on a ${(input.bytes / MB).toFixed(0)} MB trail file: ` +
+  process.stdout.write(`\nmemory check: peak RSS ${row.peakRssMB?.toFixed(0) ?? '?'} MB on ${what}: ` +
     `${ok ? 'PASS' : 'FAIL'} (limit ${BIG_RSS_LIMIT_MB} MB)\n`);
   if (summary.failed > 0) process.stdout.write(`note: ${summary.failed} records failed\n`);
   if (opts.json !== undefined) {

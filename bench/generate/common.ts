@@ -6,6 +6,8 @@ import { UPPER_ALNUM, type Rng } from '../prng.js';
 /** Where a generator writes its text. `bytes` may lag by one buffer. */
 export interface TextSink {
   write(text: string): void;
+  /** Binary data (a gzip member): where a generator writes compressed input. */
+  writeBytes(bytes: Buffer): void;
   readonly bytes: number;
 }
 
@@ -24,6 +26,11 @@ export class FileSink implements TextSink {
   write(text: string): void {
     this.pending += text;
     if (this.pending.length >= FLUSH_CHARS) this.flush();
+  }
+
+  writeBytes(bytes: Buffer): void {
+    this.flush();
+    this.written += writeSync(this.fd, bytes);
   }
 
   /** Pending characters count as bytes: the data is nearly all ASCII, and the limit is approximate anyway. */
@@ -50,6 +57,12 @@ export class StringSink implements TextSink {
   write(text: string): void {
     this.parts.push(text);
     this.size += Buffer.byteLength(text);
+  }
+
+  /** Kept as Latin-1 text (one character per byte): tests read it back with Buffer.from(text, 'latin1'). */
+  writeBytes(bytes: Buffer): void {
+    this.parts.push(bytes.toString('latin1'));
+    this.size += bytes.length;
   }
 
   get bytes(): number {
@@ -84,11 +97,15 @@ export function wantMore(amount: Amount, events: number, sink: TextSink): boolea
 export interface Generated {
   events: number;
   skipped: number;
+  /** For compressed input: its size decompressed, in bytes (the bench reports MB/s of it). */
+  plainBytes?: number;
 }
 
 export interface LogGenerator {
-  /** The log type name, as `awslogs types` prints it. */
+  /** The log type name, as `awslogs types` prints it (the `--type` the bench passes). */
   readonly type: string;
+  /** The bench case's name when it is not the type's (`--types` and the table use it). */
+  readonly case?: string;
   /** File name extension of the generated input. */
   readonly extension: string;
   /** The default amount: about 1–5 s of work each on the reference machine. */

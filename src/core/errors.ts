@@ -7,8 +7,10 @@ export const MAX_RAW_CHARS = 64 * 1024;
 export interface ErrorReport {
   /** Input path, or `-` for stdin. */
   file: string;
-  /** 1-based line where the record starts. */
+  /** 1-based line where the record starts (for a log event delivered in a payload: where the payload starts). */
   line: number;
+  /** A log event inside a payload (CloudWatch Logs): its index in `logEvents` or `events`, from 0. */
+  logEvent?: number;
   logType?: string;
   /** What was wrong, naming the field, what was expected and what was found. */
   error: string;
@@ -21,14 +23,17 @@ export interface ErrorReport {
 /**
  * `rawLength`: the record's full length when `raw` is already only its start
  * (a framer that never held the whole record, such as an over-long line).
+ * `logEvent`: the record is a log event inside a payload that starts on `line`.
  */
-export function makeErrorReport(file: string, line: number, logType: string | undefined, error: string, raw: string, rawLength?: number): ErrorReport {
+export function makeErrorReport(file: string, line: number, logType: string | undefined, error: string, raw: string, rawLength?: number, logEvent?: number): ErrorReport {
   const cut = raw.length > MAX_RAW_CHARS || (rawLength !== undefined && rawLength > raw.length);
   const kept = raw.length > MAX_RAW_CHARS ? raw.slice(0, MAX_RAW_CHARS) : raw;
-  // object literals keep the documented key order: file, line, logType, error, raw
-  const report: ErrorReport = logType === undefined
-    ? { file, line, error, raw: kept }
-    : { file, line, logType, error, raw: kept };
+  // object literals keep the documented key order: file, line, logEvent, logType, error, raw
+  const report: ErrorReport = logEvent !== undefined
+    ? (logType === undefined ? { file, line, logEvent, error, raw: kept } : { file, line, logEvent, logType, error, raw: kept })
+    : logType === undefined
+      ? { file, line, error, raw: kept }
+      : { file, line, logType, error, raw: kept };
   if (cut) report.rawLength = rawLength !== undefined && rawLength > raw.length ? rawLength : raw.length;
   return report;
 }

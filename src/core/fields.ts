@@ -2,6 +2,7 @@
 // fill. Each conversion returns undefined for a value that is not of the
 // type, so the parser can name the field in its error (Panther dropped such
 // values silently; we never do).
+import { SOURCE_FIELDS } from './source_fields.js';
 import { STANDARD_FIELDS } from './standard_fields.js';
 
 /** Unsigned or negative decimal integer, exact within 2^53. */
@@ -73,8 +74,9 @@ export function parseDecimal(s: string): number | undefined {
  */
 export function recordMaker(eventKeys: readonly string[]): () => Record<string, unknown> {
   // The p_ fields are in the template too: adding them to a full object would
-  // grow its property store for every record.
-  const keys = [...eventKeys, ...STANDARD_FIELDS];
+  // grow its property store for every record (and the p_source_* fields of a
+  // record delivered through CloudWatch Logs made it a slow dictionary).
+  const keys = [...eventKeys, ...STANDARD_FIELDS, ...SOURCE_FIELDS];
   const template = JSON.parse('{' + keys.map((k) => JSON.stringify(k) + ':0').join(',') + '}') as Record<string, unknown>;
   for (const k of keys) template[k] = undefined;
   return () => ({ ...template });

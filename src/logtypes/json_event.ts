@@ -12,6 +12,7 @@
 // prototype.
 import { quoteValue } from '../core/errors.js';
 import { INDICATOR_FIELDS } from '../core/indicators.js';
+import { SOURCE_FIELDS } from '../core/source_fields.js';
 import { JsonTooDeepError, isExactNumber, nestsDeeperThan, parseJsonExact } from '../core/exact_number.js';
 import { isJsonObject } from '../core/jsonwalk.js';
 import { normalizeRFC3339 } from '../core/timestamp.js';
@@ -106,7 +107,7 @@ export function normalizeTimeField(o: Fields, key: string, path: string): string
   return undefined;
 }
 
-const STANDARD_FIELDS: readonly string[] = ['p_log_type', 'p_row_id', 'p_event_time', 'p_parse_time', ...INDICATOR_FIELDS];
+const STANDARD_FIELDS: readonly string[] = ['p_log_type', 'p_row_id', 'p_event_time', 'p_parse_time', ...INDICATOR_FIELDS, ...SOURCE_FIELDS];
 
 /**
  * Removes top-level p_ fields the input already carries (awslogs output fed

@@ -37,6 +37,12 @@ export interface Parser {
 export interface ParserOptions {
   /** VPC: the field list for header-less input (`--vpc-format`). */
   vpcFormat?: string;
+  /**
+   * The records come one by one, never with a header line (log events
+   * delivered through a log service): a record that looks like a header is
+   * an error, not a new layout.
+   */
+  headerless?: boolean;
 }
 
 export interface LogTypeDescriptor {

@@ -544,7 +544,7 @@ class VpcFlowParser implements Parser {
   /** The notice for --vpc-format's unknown names: told with the input's first line, once. */
   private pendingNotice: string | undefined;
 
-  constructor(format: VpcFormat, source: string, builtInDefault: boolean, pendingNotice?: string) {
+  constructor(format: VpcFormat, source: string, builtInDefault: boolean, pendingNotice?: string, private readonly headerless = false) {
     this.format = format;
     this.source = source;
     this.builtInDefault = builtInDefault;
@@ -561,7 +561,11 @@ class VpcFlowParser implements Parser {
     // asked about before the layout: read with the old layout, a repeated
     // header of text fields would fit it.
     const c0 = line.charCodeAt(0);
-    if ((c0 < 48 || c0 > 57) && isVpcHeader(line)) return this.rearm(line, sink);
+    if ((c0 < 48 || c0 > 57) && isVpcHeader(line)) {
+      // One record per log event (CloudWatch Logs): there is no header to re-arm the layout.
+      if (this.headerless) return sink.error('a header line where the records carry none (one record per log event): not used as the field layout; pass --vpc-format for a custom one');
+      return this.rearm(line, sink);
+    }
     const format = this.format;
     if (format === undefined) return sink.error(this.source);
     const fields = scanInPlace(line, format);
@@ -641,12 +645,12 @@ export const vpcFlow: LogTypeDescriptor = {
   ],
   createParser(options: ParserOptions): Parser {
     if (options.vpcFormat === undefined) {
-      return new VpcFlowParser(DEFAULT_FORMAT, 'the default version-2 format; pass --vpc-format for a custom one', true);
+      return new VpcFlowParser(DEFAULT_FORMAT, 'the default version-2 format; pass --vpc-format for a custom one', true, undefined, options.headerless);
     }
     const format = parseVpcFormat(options.vpcFormat);
     // The CLI validates --vpc-format before it gets here.
     if (typeof format === 'string') throw new TypeError(`--vpc-format: ${format}`);
     const notice = format.unknown.length > 0 ? unknownFieldsNotice(format, '--vpc-format') : undefined;
-    return new VpcFlowParser(format, 'per --vpc-format', false, notice);
+    return new VpcFlowParser(format, 'per --vpc-format', false, notice, options.headerless);
   },
 };

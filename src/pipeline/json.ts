@@ -87,6 +87,13 @@ export const DEFAULT_MAX_RECORD_CHARS = 256 * 1024 * 1024;
 export interface JsonFramerOptions {
   maxDepth?: number;
   maxRecordChars?: number;
+  /**
+   * Wrapper and sibling keys for an input of another shape than the log
+   * types' (default WRAPPER_KEYS and WRAPPER_SIBLING_KEYS): the CloudWatch
+   * Logs envelopes stream `records` and `events` (src/envelopes/).
+   */
+  wrapperKeys?: readonly string[];
+  siblingKeys?: readonly string[];
 }
 
 const enum Mode {
@@ -145,11 +152,12 @@ const enum Keys {
   Tail,
 }
 
-/** An element held back: its text, starting line, and whether its numbers are all short. */
+/** An element held back: its text, starting line, whether its numbers are all short, and its wrapper's key. */
 interface HeldElement {
   text: string;
   line: number;
   short: boolean;
+  wrapper: string | undefined;
 }
 
 const enum KeyKind {
@@ -197,10 +205,8 @@ function hasContentAfterOpener(text: string): boolean {
   return false;
 }
 
-function keyKind(key: string): KeyKind {
-  if (WRAPPER_KEYS.includes(key)) return KeyKind.Wrapper;
-  if (WRAPPER_SIBLING_KEYS.includes(key)) return KeyKind.Sibling;
-  return KeyKind.Other;
+function listText(keys: readonly string[]): string {
+  return keys.length <= 1 ? keys.join('') : `${keys.slice(0, -1).join(', ')} or ${keys.at(-1)!}`;
 }
 
 /** The layout a record's second line shows by its first character (c follows a line break). */
@@ -214,6 +220,12 @@ export class JsonFramer implements Framer {
   private readonly decoder = new ChunkDecoder();
   private readonly maxDepth: number;
   private readonly maxRecordChars: number;
+  private readonly wrapperKeys: readonly string[];
+  private readonly siblingKeys: readonly string[];
+  private readonly siblingsText: string;
+  /** The shortest and longest wrapper or sibling key: other strings need no lookup. */
+  private readonly minKeyLength: number;
+  private readonly maxKeyLength: number;
   private first = true;
   private mode = Mode.Between;
   private lineNo = 1;
@@ -331,6 +343,12 @@ export class JsonFramer implements Framer {
     this.maxRecordChars = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
     this.recordLimit = this.maxRecordChars;
     this.openers = new Uint8Array(this.maxDepth + 1);
+    this.wrapperKeys = options.wrapperKeys ?? WRAPPER_KEYS;
+    this.siblingKeys = options.siblingKeys ?? WRAPPER_SIBLING_KEYS;
+    this.siblingsText = this.siblingKeys === WRAPPER_SIBLING_KEYS ? SIBLINGS_TEXT : listText(this.siblingKeys);
+    const lengths = [...this.wrapperKeys, ...this.siblingKeys].map((k) => k.length);
+    this.minKeyLength = Math.min(...lengths);
+    this.maxKeyLength = Math.min(KEY_HEAD, Math.max(...lengths));
   }
 
   /** Characters held for the record in progress and held elements (for tests of bounded memory). */
@@ -547,7 +565,7 @@ export class JsonFramer implements Framer {
     } else if (this.tooDeep) {
       this.handler.reject(`JSON record nested deeper than ${this.maxDepth} levels (the limit); not parsed`, text, this.recLine);
     } else {
-      this.handler.record(text, this.recLine, !this.longNumber);
+      this.handler.record(text, this.recLine, !this.longNumber, this.role === Role.Element ? this.wrapperName : undefined);
     }
   }
 
@@ -582,6 +600,7 @@ export class JsonFramer implements Framer {
     this.wrapperLine = line;
     this.wrapperHead = head;
     this.elementLayout = layout;
+    this.handler.wrapperStart?.(this.wrapperName, line);
     this.wrapperBroken = false;
     this.afterElement = false;
     this.atElementLineStart = false;
@@ -624,7 +643,7 @@ export class JsonFramer implements Framer {
     const held = this.held;
     this.held = [];
     this.heldHead = '';
-    for (const e of held) this.handler.record(e.text, e.line, e.short);
+    for (const e of held) this.handler.record(e.text, e.line, e.short, e.wrapper);
   }
 
   private deliverElement(e: HeldElement): void {
@@ -636,7 +655,7 @@ export class JsonFramer implements Framer {
       }
       this.flushHeld(); // over the bound: a wrapper's array, streamed from here
     }
-    this.handler.record(e.text, e.line, e.short);
+    this.handler.record(e.text, e.line, e.short, e.wrapper);
   }
 
   /** An element ends at `end`: handed on, held with the others, or held as a suspect. */
@@ -648,7 +667,8 @@ export class JsonFramer implements Framer {
       this.flushHeld();
       return this.emitRecord(s, end); // reported
     }
-    const e: HeldElement = { text: this.takeText(s, end)!, line: this.recLine, short: !this.longNumber };
+    const wrapper = this.role === Role.Element ? this.wrapperName : undefined;
+    const e: HeldElement = { text: this.takeText(s, end)!, line: this.recLine, short: !this.longNumber, wrapper };
     this.reset();
     if (this.suspectLine > 0) {
       this.suspectLine = 0;
@@ -751,7 +771,7 @@ export class JsonFramer implements Framer {
     } else if (this.holdingElements && this.overflowHead === undefined && !this.tooDeep) {
       this.emitHeldDocument(s, end);
     } else {
-      this.emitReject(s, end, `malformed JSON: the object holding the ${this.wrapperDescription()} (line ${this.wrapperLine}) has other keys after the array: expected only ${SIBLINGS_TEXT}, found ${quoteValue(this.tailOther, 40)}; the array's elements were read as records, this rest of the object was not`);
+      this.emitReject(s, end, `malformed JSON: the object holding the ${this.wrapperDescription()} (line ${this.wrapperLine}) has other keys after the array: expected only ${this.siblingsText}, found ${quoteValue(this.tailOther, 40)}; the array's elements were read as records, this rest of the object was not`);
     }
   }
 
@@ -1146,8 +1166,13 @@ export class JsonFramer implements Framer {
     this.keyBuf = '';
     this.keyLen = 0;
     this.key = head;
-    // Every wrapper and sibling key is 6 to 16 characters long.
-    return len >= 6 && len <= 16 ? keyKind(head) : KeyKind.Other;
+    return len >= this.minKeyLength && len <= this.maxKeyLength ? this.keyKindOf(head) : KeyKind.Other;
+  }
+
+  private keyKindOf(key: string): KeyKind {
+    if (this.wrapperKeys.includes(key)) return KeyKind.Wrapper;
+    if (this.siblingKeys.includes(key)) return KeyKind.Sibling;
+    return KeyKind.Other;
   }
 
   /** The string before this `:` was a key: 2 to watch for a wrapper's `[`, else 0 (this.keys updated). */

@@ -17,8 +17,12 @@ export interface RecordHandler {
    * One record's text (a non-blank line without its `\n`, `\r\n` or `\r`, or
    * one JSON value) and its first line. `shortNumbersOnly`: the JSON framer
    * found no number in it that a double may not hold (see Parser.parse).
+   * `wrapper`: the record is an element of a streamed wrapper array, named
+   * by its key (`''` for a top-level array); absent for a whole document.
    */
-  record(text: string, lineNo: number, shortNumbersOnly?: boolean): void;
+  record(text: string, lineNo: number, shortNumbersOnly?: boolean, wrapper?: string): void;
+  /** The JSON framer starts streaming a wrapper array (its key, `''` for a top-level array) on this line. */
+  wrapperStart?(name: string, lineNo: number): void;
   /** Input that cannot become a record: why, its text (possibly only its start), its first line, and its full length when `raw` was cut. */
   reject(message: string, raw: string, lineNo: number, length?: number): void;
 }

@@ -4,6 +4,7 @@
 import { IndicatorCollector } from '../core/indicators.js';
 import { makeErrorReport, type ErrorReport } from '../core/errors.js';
 import type { StandardFields } from '../core/standard.js';
+import { writeSourceFields, type DeliveryFacts } from '../core/source_fields.js';
 import type { LogTypeDescriptor, Fields, Framing, Parser, ParseSink, ParserOptions } from '../logtypes/types.js';
 import { InputError } from './input.js';
 import { JsonFramer } from './json.js';
@@ -78,6 +79,9 @@ export class RecordProcessor implements ParseSink, RecordHandler {
   /** While attempting (per-line detection), the first failure instead of a report. */
   private attempting = false;
   private attemptFailure: string | undefined;
+  /** Set while a log event of a payload is processed (CloudWatch Logs): its p_source_* facts and index. */
+  private delivery: DeliveryFacts | undefined;
+  private logEvent: number | undefined;
 
   constructor(
     private readonly file: string,
@@ -130,6 +134,16 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     return this.attemptFailure;
   }
 
+  /**
+   * The next records are log events delivered in a payload: their facts
+   * become p_source_* fields (and p_event_time when the record has no time
+   * of its own), and an error report names `logEvent`. Undefined: plain input.
+   */
+  deliver(facts: DeliveryFacts | undefined, logEvent?: number): void {
+    this.delivery = facts;
+    this.logEvent = logEvent;
+  }
+
   /** Input the framer could not make a record of (a line over --max-line-bytes). */
   reject(message: string, raw: string, line: number, length?: number): void {
     this.counts.read++;
@@ -146,7 +160,8 @@ export class RecordProcessor implements ParseSink, RecordHandler {
       if (v !== undefined) collector.addAs(kind, v);
     }
     lt.collectIndicators?.(fields, collector);
-    this.standard.apply(fields, this.logTypeName, this.eventTime(fields), collector);
+    this.standard.apply(fields, this.logTypeName, this.eventTime(fields) ?? this.delivery?.time, collector);
+    if (this.delivery !== undefined) writeSourceFields(fields, this.delivery);
     const problem = this.validate(fields);
     if (problem !== undefined) {
       this.outcomes--; // error() counts the outcome
@@ -189,7 +204,7 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     }
     this.counts.read++;
     this.counts.failed++;
-    this.errors.error(makeErrorReport(this.file, this.line, this.logTypeName, message, this.raw));
+    this.errors.error(makeErrorReport(this.file, this.line, this.logTypeName, message, this.raw, undefined, this.logEvent));
   }
 
   notice(message: string): void {

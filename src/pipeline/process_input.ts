@@ -8,6 +8,7 @@ import { checkedInput } from './sniff.js';
 import { spanClock, type Span } from './type_time.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { describeDetection, detectFromSample, SAMPLE_BYTES } from './detect.js';
+import { EXPORT_WRITE_TEST_NOTICE, EnvelopeHandler, envelopeFramer, isExportWriteTest, labelOfInput, sniffEnvelope } from './envelope.js';
 import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
 import type { BatchedWriter } from './output.js';
 import type { Counts } from './report.js';
@@ -201,36 +202,40 @@ async function normalizeOne(
     if (out.full) await out.flush();
     await reporter.flushIfFull();
   };
-  const newProcessor = (type: LogTypeDescriptor) =>
-    new RecordProcessor(file, type, settings.parserOptions, standard, out, reporter, settings.filter);
+  const newProcessor = (type: LogTypeDescriptor, options = settings.parserOptions) =>
+    new RecordProcessor(file, type, options, standard, out, reporter, settings.filter);
+
+  // Enveloped input (CloudWatch Logs) is recognised from its first bytes: one check per input.
+  const sample = await takeSample(source);
+  const enveloped = await normalizeEnveloped(file, sample, source, settings, reporter, newProcessor, afterChunk, (f) => { live = f; });
+  if (enveloped !== undefined) return enveloped;
+  const chunks = replay(sample, source);
 
   if (settings.logType !== undefined) {
     const processor = newProcessor(settings.logType);
     live = () => processor.counts;
-    const problem = await frameChunks(source, createFramer(settings.logType.framing, processor, settings.maxLineBytes), afterChunk);
+    const problem = await frameChunks(chunks, createFramer(settings.logType.framing, processor, settings.maxLineBytes), afterChunk);
     return withProblem({ counts: new Map([[settings.logType.name, processor.counts]]), logType: settings.logType.name }, problem);
   }
 
   if (settings.detect === 'per-line') {
-    const handler = new PerLineHandler(file, settings.candidates.map(newProcessor), reporter);
+    const handler = new PerLineHandler(file, settings.candidates.map((t) => newProcessor(t)), reporter);
     live = () => {
       const sum = { ...handler.unknown };
       for (const p of handler.processors) addCounts(sum, p.counts);
       return sum;
     };
-    const problem = await frameChunks(source, new LineFramer(handler, settings.maxLineBytes), afterChunk);
+    const problem = await frameChunks(chunks, new LineFramer(handler, settings.maxLineBytes), afterChunk);
     const counts = new Map<string, Counts>();
     for (const p of handler.processors) if (p.counts.read > 0) counts.set(p.logTypeName, p.counts);
     if (handler.unknown.read > 0) counts.set(UNKNOWN_TYPE, handler.unknown);
     return withProblem({ counts }, problem);
   }
 
-  const sample = await takeSample(source);
   const empty = sample.chunks.every((c) => c.length === 0);
   if (empty && sample.ended) return withProblem({ counts: new Map() }, sample.fault?.message);
   const detection = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineBytes);
   if (detection.noRecords === true) return withProblem({ counts: new Map() }, sample.fault?.message);
-  const chunks = replay(sample, source);
   if (detection.type === undefined) {
     const handler = new UnknownTypeHandler(file, detection.reason, reporter);
     live = () => handler.counts;
@@ -242,6 +247,37 @@ async function normalizeOne(
   live = () => processor.counts;
   const problem = await frameChunks(chunks, createFramer(detection.type.framing, processor, settings.maxLineBytes), afterChunk);
   return withProblem({ counts: new Map([[detection.type.name, processor.counts]]), logType: detection.type.name }, problem);
+}
+
+/**
+ * CloudWatch Logs envelopes (src/envelopes/, pipeline/envelope.ts): the
+ * input's records are log events whose messages are records of an inner
+ * type. Undefined when the input is not enveloped.
+ */
+async function normalizeEnveloped(
+  file: string,
+  sample: Sample,
+  source: AsyncIterator<Buffer>,
+  settings: InputSettings,
+  reporter: ReportSink,
+  newProcessor: (type: LogTypeDescriptor, options: ParserOptions) => RecordProcessor,
+  afterChunk: () => Promise<void>,
+  setLive: (live: () => Pick<Counts, 'written' | 'failed'>) => void,
+): Promise<ProcessedInput | undefined> {
+  if (isExportWriteTest(file, sample.chunks, sample.ended)) {
+    reporter.notice(file, EXPORT_WRITE_TEST_NOTICE);
+    return { counts: new Map([[settings.logType?.name ?? UNKNOWN_TYPE, { ...emptyCounts(), read: 1, skipped: 1 }]]) };
+  }
+  const sniffed = sniffEnvelope(sample.chunks, sample.ended, file, settings);
+  if (sniffed === undefined) return undefined;
+  const handler = new EnvelopeHandler(file, settings, newProcessor, reporter, sniffed);
+  setLive(() => handler.totals());
+  const problem = await frameChunks(replay(sample, source), envelopeFramer(sniffed, handler, settings.maxLineBytes), afterChunk);
+  const result: ProcessedInput = { counts: handler.countsByType(), logType: handler.label() };
+  if (settings.logType === undefined && !handler.named && handler.unknown.failed > 0) {
+    result.detectionProblem = `${handler.label()}: could not detect the log type of the log events inside; pass --type`;
+  }
+  return withProblem(result, problem);
 }
 
 function withProblem(result: ProcessedInput, problem: string | undefined): ProcessedInput {
@@ -261,9 +297,21 @@ async function* countBytes(source: AsyncGenerator<Buffer>, tally: { bytes: numbe
 export async function detectInput(input: InputPath, settings: InputSettings): Promise<{ type?: string; reason: string; problem?: string }> {
   const file = shownPath(input);
   const info: InputInfo = { gzip: false, bytesRead: 0 };
-  const sample = await takeSample(checkedInput(readInput(input, info), info));
+  const source = checkedInput(readInput(input, info), info);
+  const sample = await takeSample(source);
   if (sample.fault !== undefined) return { reason: sample.fault.message, problem: sample.fault.message };
   if (sample.chunks.every((c) => c.length === 0)) return { reason: 'the input is empty' };
+  if (isExportWriteTest(file, sample.chunks, sample.ended)) return { type: 'CloudWatchLogs.Export(none)', reason: EXPORT_WRITE_TEST_NOTICE };
+  const sniffed = sniffEnvelope(sample.chunks, sample.ended, file, settings);
+  if (sniffed !== undefined) {
+    try {
+      const l = await labelOfInput(file, sniffed, sample.chunks, sample.ended, source, settings);
+      return l.named ? { type: l.label, reason: 'CloudWatch Logs envelope' } : { reason: `${l.label}: could not detect the log type of the log events inside; pass --type` };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      return { reason: err.message, problem: err.message };
+    }
+  }
   const d = detectFromSample(sample.chunks, sample.ended, file, settings.candidates, settings.parserOptions, settings.maxLineBytes);
   return d.type !== undefined ? { type: d.type.name, reason: d.reason } : { reason: describeDetection(d) };
 }

@@ -94,14 +94,15 @@ export class Reporter {
     }
     if (this.errorsShown < STDERR_ERROR_LINES) {
       this.errorsShown++;
-      const { file, line, logType, error } = report;
+      const { file, line, logType, error, logEvent } = report;
       if (this.terminal.json) {
-        this.terminal.jsonLine({ kind: 'error', file, line, ...(logType !== undefined ? { logType } : {}), message: error });
+        this.terminal.jsonLine({ kind: 'error', file, line, ...(logEvent !== undefined ? { logEvent } : {}), ...(logType !== undefined ? { logType } : {}), message: error });
         return;
       }
       const type = logType !== undefined ? ` ${logType}:` : '';
+      const event = logEvent !== undefined ? ` logEvent ${logEvent}:` : '';
       // The file name and the message (V8's JSON.parse messages quote the input) are input text.
-      this.terminal.line(`awslogs: ${escapeForTerminal(file)}:${line}:${type} ${this.terminal.paint.red(escapeForTerminal(error))}`);
+      this.terminal.line(`awslogs: ${escapeForTerminal(file)}:${line}:${event}${type} ${this.terminal.paint.red(escapeForTerminal(error))}`);
     }
   }
 

@@ -119,7 +119,10 @@ export function stderrAsText(stderr: string): string {
     }
     const file = typeof o.file === 'string' ? o.file : undefined;
     const message = typeof o.message === 'string' ? o.message : '';
-    if (o.kind === 'error') return `awslogs: ${file}:${String(o.line)}:${typeof o.logType === 'string' ? ` ${o.logType}:` : ''} ${message}`;
+    if (o.kind === 'error') {
+      const logEvent = typeof o.logEvent === 'number' ? ` logEvent ${o.logEvent}:` : '';
+      return `awslogs: ${file}:${String(o.line)}:${logEvent}${typeof o.logType === 'string' ? ` ${o.logType}:` : ''} ${message}`;
+    }
     if (file !== undefined) return `awslogs: ${file}: ${message}`;
     if (o.kind === 'summary') return line;
     return `awslogs: ${message}`;
