@@ -287,7 +287,7 @@ function cleanUpOnSignals(): void {
       // After SIGHUP the terminal may be gone: a failed write must not stop the exit.
       try {
         const message = `interrupted (${signal}); no partial output files left`;
-        process.stderr.write(messagesAsJson ? jsonForTerminal({ kind: 'interrupted', signal, message }) + '\n' : `\nawslogs: ${message}\n`);
+        process.stderr.write(messagesAsJson ? jsonForTerminal({ kind: 'interrupted', signal, message, exitStatus: SIGNAL_EXIT_STATUS[signal] }) + '\n' : `\nawslogs: ${message}\n`);
       } catch { /* nothing to tell it to */ }
       process.exit(SIGNAL_EXIT_STATUS[signal]);
     });
@@ -302,6 +302,10 @@ function exitQuietlyOnClosedStdout(): void {
     process.stderr.write(`awslogs: cannot write to stdout: ${err.message}\n`);
     process.exit(EXIT_USAGE);
   });
+  // A closed stderr (`2>&1 | head -1`, a reader that went away) must not
+  // turn into an uncaught error and a false status: the run goes on, its
+  // messages unseen, and its exit status stays the one the table gives.
+  process.stderr.on('error', () => { /* nothing left to tell it to */ });
 }
 
 /**

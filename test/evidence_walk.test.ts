@@ -262,6 +262,15 @@ test('an unreadable subdirectory or file: everything readable written, the right
   const d = await runUnprivileged(['detect', 'perm'], tmp);
   assert.equal(d.code, 2, d.stderr);
   assert.equal(d.stdout, 'perm/a/x.log\tAWS.VPCFlow\nperm/secret.log\tunknown\nperm/z.log\tAWS.VPCFlow\n');
+  assert.match(stderrAsText(d.stderr), /^awslogs: perm\/secret\.log: permission denied$/m);
+  {
+    // --out-dir: an input not a byte of which could be read leaves no output at all (not an empty .partial).
+    mkdirSync(at('permout'), { recursive: true });
+    chmodSync(at('permout'), 0o777);
+    const r = await runUnprivileged(['normalize', '-q', '-o', 'permout', 'perm'], tmp);
+    assert.equal(r.code, 2, r.stderr);
+    assert.deepEqual(listFiles(at('permout')), ['a/x.ndjson', 'z.ndjson']);
+  }
   assert.match(stderrAsText(d.stderr), /^awslogs: perm\/b\/c: cannot read the directory \(permission denied\)$/m);
 });
 

@@ -180,12 +180,25 @@ export async function normalizeToFile(
   }
 }
 
+function nothingRead(result: ProcessedInput): boolean {
+  for (const c of result.counts.values()) if (c.read > 0) return false;
+  return true;
+}
+
 /** Renames the finished temporary file to the output, or to `<output>.partial` when the input did not complete. */
 async function keepOutput(temp: string, outputPath: string, result: ProcessedInput): Promise<void> {
   const partial = partialPathFor(outputPath);
   if (result.problem === undefined && result.detectionProblem === undefined) {
     await rename(temp, outputPath);
     await removeQuietly(partial);
+    return;
+  }
+  if (result.problem !== undefined && nothingRead(result)) {
+    // Not a record could be read (the file cannot be opened): no output at
+    // all, not an empty one; the error names the input and a rerun redoes it.
+    await removeQuietly(temp);
+    await removeQuietly(partial);
+    await removeQuietly(outputPath);
     return;
   }
   await rename(temp, partial);

@@ -181,7 +181,7 @@ export class Reporter {
       this.terminal.line(`awslogs: ${p.bold(type)}: ${files}, ${c.read} records read: ${c.written} written, ${failed}, ${c.skipped} skipped${filtered}, ${c.seconds.toFixed(1)}s`);
     }
     const existing = run.inputs.filter((i) => i.skippedExisting).length;
-    if (existing > 0) this.terminal.line(`awslogs: ${existing} inputs skipped: their output already exists (--skip-existing)`);
+    if (existing > 0) this.terminal.line(`awslogs: ${existing === 1 ? '1 input' : `${existing} inputs`} skipped: their output already exists (--skip-existing)`);
     const partial = run.inputs.filter((i) => i.partial === true).length;
     if (partial > 0) this.terminal.line(`awslogs: ${partial === 1 ? '1 input' : `${partial} inputs`} did not complete: their records are kept under a .partial name, which a rerun with --skip-existing redoes`);
     if (run.skippedFiles.length > 0) {

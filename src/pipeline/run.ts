@@ -94,19 +94,19 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   const expanded = await expandInputs(opts.inputs, { follow: opts.follow === true, ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}) });
   const jobs = planJobs(expanded.files, opts);
   if (typeof jobs === 'string') {
-    terminal.line(`awslogs: ${jobs}`);
+    terminal.finalLine('usage-error', jobs, EXIT_USAGE);
     return EXIT_USAGE;
   }
   const unsafe = outputSafetyProblem(opts, expanded.files, jobs);
   if (unsafe !== undefined) {
-    terminal.line(`awslogs: ${unsafe}`);
+    terminal.finalLine('usage-error', unsafe, EXIT_USAGE);
     return EXIT_USAGE;
   }
   const reporter = new Reporter(terminal, opts.errorsFile, opts.quiet);
   try {
     await reporter.ready();
   } catch (err) {
-    terminal.line(`awslogs: --errors ${opts.errorsFile}: cannot write (${(err as Error).message})`);
+    terminal.finalLine('usage-error', `--errors ${opts.errorsFile ?? ''}: cannot write (${(err as Error).message})`, EXIT_USAGE);
     return EXIT_USAGE;
   }
   if (expanded.skipped.length <= 5) for (const s of expanded.skipped) reporter.skippedFile(s);
@@ -212,7 +212,7 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     // Error reports that cannot be kept would be records lost: stop, say so, status 2.
     if (!(err instanceof ErrorsFileError)) throw err;
     progress?.finish();
-    terminal.line(`awslogs: ${err.message}`);
+    terminal.finalLine('fatal', err.message, EXIT_USAGE);
     return EXIT_USAGE;
   }
 

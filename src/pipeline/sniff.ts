@@ -80,11 +80,34 @@ function bomlessUtf16(head: Buffer): 'LE' | 'BE' | undefined {
   return undefined;
 }
 
+/**
+ * UTF-32 without a byte order mark: text in the Latin range is one byte and
+ * three zeros a character (`c 0 0 0` little-endian, `0 0 0 c` big-endian).
+ * At least 9 in 10 quads must look so, over at least 4 quads.
+ */
+function bomlessUtf32(head: Buffer): 'LE' | 'BE' | undefined {
+  const quads = Math.min(head.length, SNIFF_BYTES) >> 2;
+  if (quads < 4) return undefined;
+  let le = 0;
+  let be = 0;
+  for (let i = 0; i < quads; i++) {
+    const q = 4 * i;
+    if (head[q] !== 0 && head[q + 1] === 0 && head[q + 2] === 0 && head[q + 3] === 0) le++;
+    if (head[q] === 0 && head[q + 1] === 0 && head[q + 2] === 0 && head[q + 3] !== 0) be++;
+  }
+  const most = quads * 0.9;
+  return le >= most ? 'LE' : be >= most ? 'BE' : undefined;
+}
+
 /** What the first bytes of an input (its first SNIFF_BYTES, or all of a shorter one) say about its format. */
 export function sniffFormat(head: Buffer): Sniffed {
   for (const s of SIGNATURES) if (matches(head, s)) return { kind: 'unsupported', format: s };
   if (head[0] === 0xff && head[1] === 0xfe) return { kind: 'utf16', encoding: 'utf-16le' };
   if (head[0] === 0xfe && head[1] === 0xff) return { kind: 'utf16', encoding: 'utf-16be' };
+  const wide = bomlessUtf32(head);
+  if (wide !== undefined) {
+    return { kind: 'unsupported', format: { name: `UTF-32${wide} text without a byte order mark`, verb: 'convert', command: `iconv -f UTF-32${wide} -t UTF-8` } };
+  }
   const bomless = bomlessUtf16(head);
   if (bomless !== undefined) {
     return { kind: 'unsupported', format: { name: `UTF-16${bomless} text without a byte order mark`, verb: 'convert', command: `iconv -f UTF-16${bomless} -t UTF-8` } };

@@ -102,6 +102,17 @@ export class Terminal {
     this.stream.write(text + '\n');
   }
 
+  /**
+   * A line that ends the run with `exitStatus` before its summary (a usage
+   * error found before anything is written, an --errors file that failed):
+   * `awslogs: TEXT`, or in JSON mode `{"kind":KIND,"message",…,"exitStatus"}`,
+   * so the last line of a `--summary json` run always carries the status.
+   */
+  finalLine(kind: 'usage-error' | 'fatal', text: string, exitStatus: number): void {
+    if (this.json) this.jsonLine({ kind, message: text, exitStatus });
+    else this.line(`${PREFIX}${escapeForTerminal(text)}`);
+  }
+
   /** Writes one JSON object as a line (see jsonForTerminal), whatever the format. */
   jsonLine(value: Readonly<Record<string, unknown>>): void {
     this.clearStatus();
