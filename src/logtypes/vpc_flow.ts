@@ -401,11 +401,30 @@ function shapedValueEnd(column: Column, line: string, start: number): number {
       break;
     case Shape.OneOf:
       return oneOfEnd(line, start, column.allowed);
+    case Shape.SomeResourceId:
+      return someResourceIdEnd(line, start);
     default:
   }
   end = line.indexOf(' ', start);
   if (end < 0) end = line.length;
   return end > start && (column.shape === Shape.Any || fitsShape(column, line.slice(start, end))) ? end : -1;
+}
+
+/**
+ * Where the value at `start` ends when it has the form of looksLikeAwsResourceId
+ * (lower-case letters, `-`, at least one more character), or -1: read in
+ * place, as interface-id is on every line.
+ */
+function someResourceIdEnd(line: string, start: number): number {
+  let i = start;
+  for (; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 97 || c > 122) break;
+  }
+  if (i === start || line.charCodeAt(i) !== 45) return -1;
+  let end = line.indexOf(' ', i + 1);
+  if (end < 0) end = line.length;
+  return end > i + 1 ? end : -1;
 }
 
 /** Where the run of ASCII digits at `start` ends. */
