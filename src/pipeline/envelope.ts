@@ -24,7 +24,7 @@ import { isObject, jsonText } from '../envelopes/payload.js';
 import type { LineContext } from '../envelopes/types.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { detectFromMessages, SAMPLE_MESSAGES } from './envelope_detect.js';
-import { JsonFramer } from './json.js';
+import { ResyncJsonFramer } from './json_resync.js';
 import { LineFramer, type Framer, type RecordHandler } from './lines.js';
 import { NOWHERE, RecordProcessor, addCounts, emptyCounts, type ErrorSink, type OutputSink, type RecordFilter } from './normalize.js';
 import type { Counts } from './report.js';
@@ -292,7 +292,7 @@ export class EnvelopeHandler implements RecordHandler {
 
 export function envelopeFramer(sniffed: Sniffed, handler: RecordHandler, maxLineBytes: number): Framer {
   return sniffed.framing === 'json'
-    ? new JsonFramer(handler, { wrapperKeys: ENVELOPE_WRAPPER_KEYS, siblingKeys: ENVELOPE_SIBLING_KEYS })
+    ? new ResyncJsonFramer(handler, { wrapperKeys: ENVELOPE_WRAPPER_KEYS, siblingKeys: ENVELOPE_SIBLING_KEYS })
     : new LineFramer(handler, maxLineBytes);
 }
 
