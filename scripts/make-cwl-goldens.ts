@@ -55,6 +55,21 @@ function shapeCases(inner: Inner): Record<string, Case> {
   return {
     'cwl-subscription-plain': { files: { 'input.json': JSON.stringify(p(0, 3, 1)) }, args: both },
     'cwl-subscription-gzip': { files: { 'input.json.gz': gzipJson(p(0, 3, 1)) }, args: both },
+    // Damaged payloads among good ones (review of issue 15, item 1): each is one report, the next payload is read.
+    'cwl-firehose-s3-damaged-payloads': {
+      files: {
+        'input-firehose': Buffer.concat([
+          gzipJson(p(0, 2, 1)), gzipSync(Buffer.from(JSON.stringify(p(2, 2, 2)).slice(0, 150))), gzipJson(p(4, 1, 3)),
+          gzipSync(Buffer.from('not json')), gzipJson(p(5, 1, 4)), gzipSync(Buffer.from(JSON.stringify(p(6, 1, 5)) + '}')), gzipJson(p(7, 1, 6)),
+        ]),
+      },
+    },
+    'cwl-subscription-glued-damaged': {
+      files: {
+        'input.json': JSON.stringify(p(0, 2, 1)) + JSON.stringify(p(2, 2, 2)).slice(0, 150) + JSON.stringify(p(4, 1, 3)) + 'not json'
+          + JSON.stringify(p(5, 1, 4)) + JSON.stringify(p(6, 1, 5)) + '}' + JSON.stringify(p(7, 1, 6)) + '\n',
+      },
+    },
     'cwl-subscription-back-to-back': {
       files: { 'input.json': JSON.stringify(p(0, 2, 1)) + JSON.stringify(p(2, 2, 2)) + '\n' + JSON.stringify(p(4, 1, 3)) + '\n' + crlfPretty(p(5, 2, 4)) },
       args: both,
