@@ -48,6 +48,13 @@ function crlfPretty(value: unknown): string {
   return JSON.stringify(value, null, 2).replaceAll('\n', '\r\n') + '\r\n';
 }
 
+/** The member with its deflate data's first block header made invalid (block type 3): zlib rejects it at once. */
+function corruptMember(member: Buffer): Buffer {
+  const out = Buffer.from(member);
+  out[10] = out[10]! | 0x06;
+  return out;
+}
+
 function shapeCases(inner: Inner): Record<string, Case> {
   const p = (from: number, n: number, seed: number) => payload(inner.source, events(inner, from, n), seed);
   const both = { alsoDetect: true };
@@ -63,6 +70,16 @@ function shapeCases(inner: Inner): Record<string, Case> {
           gzipSync(Buffer.from('not json')), gzipJson(p(5, 1, 4)), gzipSync(Buffer.from(JSON.stringify(p(6, 1, 5)) + '}')), gzipJson(p(7, 1, 6)),
         ]),
       },
+    },
+    // Firehose's own GZIP compression over CloudWatch's gzip members (spec §4.3): two layers, both decoded.
+    'cwl-firehose-s3-two-gzip-layers': {
+      files: { 'input-firehose.gz': gzipSync(Buffer.concat([gzipJson(p(0, 2, 1)), gzipJson(CONTROL_PAYLOAD), gzipJson(p(2, 1, 2))])) },
+      args: both,
+    },
+    // A member with a corrupt byte in its deflate data between good ones: one gzip fault (exit 2), the later members read.
+    'cwl-firehose-s3-corrupt-member': {
+      files: { 'input-firehose': Buffer.concat([gzipJson(p(0, 2, 1)), corruptMember(gzipJson(p(2, 2, 2))), gzipJson(p(4, 2, 3))]) },
+      args: { exit: 2 },
     },
     'cwl-subscription-glued-damaged': {
       files: {
