@@ -55,6 +55,12 @@ function corruptMember(member: Buffer): Buffer {
   return out;
 }
 
+/** The payload with the `timestamp` of log event `i` taken out. */
+function withoutTimestamp(payload: Record<string, unknown>, i: number): unknown {
+  const events = payload.logEvents as ReadonlyArray<Record<string, unknown>>;
+  return { ...payload, logEvents: events.map((e, k) => (k === i ? { id: e.id, message: e.message } : e)) };
+}
+
 function shapeCases(inner: Inner): Record<string, Case> {
   const p = (from: number, n: number, seed: number) => payload(inner.source, events(inner, from, n), seed);
   const both = { alsoDetect: true };
@@ -80,6 +86,15 @@ function shapeCases(inner: Inner): Record<string, Case> {
     'cwl-firehose-s3-corrupt-member': {
       files: { 'input-firehose': Buffer.concat([gzipJson(p(0, 2, 1)), corruptMember(gzipJson(p(2, 2, 2))), gzipJson(p(4, 2, 3))]) },
       args: { exit: 2 },
+    },
+    // A log event without timestamp, a payload that is an array, an `events` that is no array: one report each (review of issue 15, items 3, 6, 8).
+    'cwl-invalid-units': {
+      files: {
+        'input.json': [
+          JSON.stringify(p(0, 1, 1)), JSON.stringify([p(1, 1, 2), p(2, 1, 3)]), JSON.stringify(withoutTimestamp(p(3, 2, 4), 0)),
+          '{"events":"x"}', JSON.stringify(p(5, 1, 5)),
+        ].join('\n') + '\n',
+      },
     },
     'cwl-subscription-glued-damaged': {
       files: {

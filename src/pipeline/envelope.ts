@@ -20,7 +20,7 @@ import {
   type EnvelopeDescriptor, type JsonEnvelope, type LineEnvelope, type LogEvent, type Unwrapped,
 } from '../envelopes/index.js';
 import { hintedType } from '../envelopes/hints.js';
-import { isObject, jsonText } from '../envelopes/payload.js';
+import { describe, isObject, jsonText } from '../envelopes/payload.js';
 import type { LineContext } from '../envelopes/types.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { detectFromMessages, SAMPLE_MESSAGES } from './envelope_detect.js';
@@ -115,6 +115,15 @@ function keyList(o: Record<string, unknown>): string {
   return keys.length > 8 ? `${shown}, …` : shown || 'none';
 }
 
+/** Why an object names no envelope: no envelope key, or one whose value has the wrong kind. */
+function shapeProblem(o: Record<string, unknown>): string {
+  const expected: ReadonlyArray<readonly [string, string]> = [['logEvents', 'an array'], ['awslogs', 'an object'], ['records', 'an array'], ['events', 'an array']];
+  for (const [key, kind] of expected) {
+    if (key in o) return `${key}: expected ${kind}, found ${describe(o[key])}`;
+  }
+  return 'no logEvents, awslogs, records or events key';
+}
+
 /** Turns framed units into log events and sends each message to its inner type's processor. */
 export class EnvelopeHandler implements RecordHandler {
   /** What no inner type can be named for. */
@@ -127,6 +136,8 @@ export class EnvelopeHandler implements RecordHandler {
   private readonly decided = new Map<string, LogTypeDescriptor>();
   private readonly innerOptions: ParserOptions;
   private elementIndex = 0;
+  /** The top-level array being streamed was reported already (or none is): its other elements are part of that report. */
+  private arrayReported = true;
 
   constructor(
     private readonly file: string,
@@ -138,13 +149,18 @@ export class EnvelopeHandler implements RecordHandler {
     this.innerOptions = { ...settings.parserOptions, headerless: true };
   }
 
-  wrapperStart(): void {
+  wrapperStart(name: string): void {
     this.elementIndex = 0;
+    this.arrayReported = name !== '';
   }
 
   record(text: string, line: number, _shortNumbersOnly?: boolean, wrapper?: string): void {
     if (this.sniffed.framing === 'lines') {
       this.handle(this.sniffed.first, this.sniffed.first.unwrap(text, this.sniffed.context), text, line);
+      return;
+    }
+    if (wrapper === '') {
+      this.topLevelArray(text, line);
       return;
     }
     let unit: unknown;
@@ -159,8 +175,19 @@ export class EnvelopeHandler implements RecordHandler {
       this.handle(envelope, envelope.unwrap(unit, this.elementIndex++), text, line);
       return;
     }
-    // A document, or an element of a top-level array (`[payload, payload]`): a document too.
     this.document(unit, text, line);
+  }
+
+  /**
+   * An element of a top-level array: no envelope is an array (CloudWatch
+   * Logs, Lambda, Firehose and the CLI all deliver objects), so the array is
+   * one unit that is not valid: one report at its first element, with the
+   * array's head as raw, counted once.
+   */
+  private topLevelArray(text: string, line: number): void {
+    if (this.arrayReported) return;
+    this.arrayReported = true;
+    this.fail(line, undefined, 'expected a CloudWatch Logs payload, Lambda event, Firehose event or CLI output (a JSON object), found an array', `[${text}`);
   }
 
   reject(message: string, raw: string, line: number, length?: number): void {
@@ -174,7 +201,7 @@ export class EnvelopeHandler implements RecordHandler {
     }
     const envelope = envelopeOfKeys(keysOf(unit));
     if (envelope === undefined) {
-      this.fail(line, undefined, `not a CloudWatch Logs shape: no logEvents, awslogs, records or events key (keys: ${keyList(unit)})`, text);
+      this.fail(line, undefined, `not a CloudWatch Logs shape: ${shapeProblem(unit)} (keys: ${keyList(unit)})`, text);
       return;
     }
     const array = envelope.wrapperKey !== undefined ? unit[envelope.wrapperKey] : undefined;
