@@ -96,6 +96,18 @@ function shapeCases(inner: Inner): Record<string, Case> {
         ].join('\n') + '\n',
       },
     },
+    // Messages are lines (review of issue 15, item 4): one trailing line end dropped; a multi-line message is
+    // one record (an error when it does not parse); over --max-line-bytes an error holding its head.
+    'cwl-message-line-ends': {
+      files: {
+        'input.json': JSON.stringify(payload(inner.source, [
+          ...events(inner, 0, 4).map((e, i) => ({ ...e, message: e.message + ['\n', '\r\n', '\r', ''][i]! })),
+          { ...inner.event(4), message: `${inner.event(4).message}\n${inner.event(5).message}` },
+          { ...inner.event(6), message: 'x'.repeat(5000) },
+        ], 1)),
+      },
+      args: { args: ['--max-line-bytes', '4096'] },
+    },
     'cwl-subscription-glued-damaged': {
       files: {
         'input.json': JSON.stringify(p(0, 2, 1)) + JSON.stringify(p(2, 2, 2)).slice(0, 150) + JSON.stringify(p(4, 1, 3)) + 'not json'

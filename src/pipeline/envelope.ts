@@ -12,7 +12,7 @@
 // as skipped. What no inner type can be named for is counted as `unknown`.
 import { basename } from 'node:path';
 import { TextDecoder } from 'node:util';
-import { makeErrorReport, quoteValue } from '../core/errors.js';
+import { MAX_RAW_CHARS, makeErrorReport, quoteValue } from '../core/errors.js';
 import { topLevelKeys, type ValueStart } from '../core/json_keys.js';
 import { StandardFields } from '../core/standard.js';
 import {
@@ -113,6 +113,22 @@ function keyList(o: Record<string, unknown>): string {
   const keys = Object.keys(o);
   const shown = keys.slice(0, 8).map((k) => quoteValue(k, 40)).join(', ');
   return keys.length > 8 ? `${shown}, …` : shown || 'none';
+}
+
+/**
+ * A message as the line it was: CloudWatch Logs keeps the writer's line end,
+ * so one trailing `\n`, `\r\n` or `\r` is dropped, as the line framer drops
+ * it. A message that still holds line breaks (a multi-line message) is one
+ * record of the inner type: its parser reports it when it is none.
+ */
+function asLine(message: string): string {
+  if (message.endsWith('\r\n')) return message.slice(0, -2);
+  if (message.endsWith('\n') || message.endsWith('\r')) return message.slice(0, -1);
+  return message;
+}
+
+function tooLongMessage(bytes: number, limit: number): string {
+  return `message is ${bytes} bytes long, over the limit of ${limit} (--max-line-bytes); raw holds its start`;
 }
 
 /** Why an object names no envelope: no envelope key, or one whose value has the wrong kind. */
@@ -241,9 +257,15 @@ export class EnvelopeHandler implements RecordHandler {
       } else if (typeof type === 'string') {
         this.fail(line, event.index, type, event.message);
       } else {
+        const message = asLine(event.message);
+        const bytes = Buffer.byteLength(message);
+        if (bytes > this.settings.maxLineBytes) {
+          this.fail(line, event.index, tooLongMessage(bytes, this.settings.maxLineBytes), message.slice(0, MAX_RAW_CHARS), message.length, type);
+          continue;
+        }
         const processor = this.processorFor(type);
         processor.deliver(event.facts, event.index);
-        processor.record(event.message, line);
+        processor.record(message, line);
         processor.deliver(undefined);
       }
     }
@@ -257,7 +279,7 @@ export class EnvelopeHandler implements RecordHandler {
     for (const e of events) {
       if (!('message' in e)) continue;
       facts ??= e.facts;
-      if (messages.push(e.message) >= SAMPLE_MESSAGES) break;
+      if (messages.push(asLine(e.message)) >= SAMPLE_MESSAGES) break;
     }
     const group = facts?.logGroup ?? '';
     const known = this.decided.get(group);
