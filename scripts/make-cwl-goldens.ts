@@ -48,6 +48,19 @@ function crlfPretty(value: unknown): string {
   return JSON.stringify(value, null, 2).replaceAll('\n', '\r\n') + '\r\n';
 }
 
+/** The member with its deflate data's first block header made invalid (block type 3): zlib rejects it at once. */
+function corruptMember(member: Buffer): Buffer {
+  const out = Buffer.from(member);
+  out[10] = out[10]! | 0x06;
+  return out;
+}
+
+/** The payload with the `timestamp` of log event `i` taken out. */
+function withoutTimestamp(payload: Record<string, unknown>, i: number): unknown {
+  const events = payload.logEvents as ReadonlyArray<Record<string, unknown>>;
+  return { ...payload, logEvents: events.map((e, k) => (k === i ? { id: e.id, message: e.message } : e)) };
+}
+
 function shapeCases(inner: Inner): Record<string, Case> {
   const p = (from: number, n: number, seed: number) => payload(inner.source, events(inner, from, n), seed);
   const both = { alsoDetect: true };
@@ -55,6 +68,52 @@ function shapeCases(inner: Inner): Record<string, Case> {
   return {
     'cwl-subscription-plain': { files: { 'input.json': JSON.stringify(p(0, 3, 1)) }, args: both },
     'cwl-subscription-gzip': { files: { 'input.json.gz': gzipJson(p(0, 3, 1)) }, args: both },
+    // Damaged payloads among good ones (review of issue 15, item 1): each is one report, the next payload is read.
+    'cwl-firehose-s3-damaged-payloads': {
+      files: {
+        'input-firehose': Buffer.concat([
+          gzipJson(p(0, 2, 1)), gzipSync(Buffer.from(JSON.stringify(p(2, 2, 2)).slice(0, 150))), gzipJson(p(4, 1, 3)),
+          gzipSync(Buffer.from('not json')), gzipJson(p(5, 1, 4)), gzipSync(Buffer.from(JSON.stringify(p(6, 1, 5)) + '}')), gzipJson(p(7, 1, 6)),
+        ]),
+      },
+    },
+    // Firehose's own GZIP compression over CloudWatch's gzip members (spec §4.3): two layers, both decoded.
+    'cwl-firehose-s3-two-gzip-layers': {
+      files: { 'input-firehose.gz': gzipSync(Buffer.concat([gzipJson(p(0, 2, 1)), gzipJson(CONTROL_PAYLOAD), gzipJson(p(2, 1, 2))])) },
+      args: both,
+    },
+    // A member with a corrupt byte in its deflate data between good ones: one gzip fault (exit 2), the later members read.
+    'cwl-firehose-s3-corrupt-member': {
+      files: { 'input-firehose': Buffer.concat([gzipJson(p(0, 2, 1)), corruptMember(gzipJson(p(2, 2, 2))), gzipJson(p(4, 2, 3))]) },
+      args: { exit: 2 },
+    },
+    // A log event without timestamp, a payload that is an array, an `events` that is no array: one report each (review of issue 15, items 3, 6, 8).
+    'cwl-invalid-units': {
+      files: {
+        'input.json': [
+          JSON.stringify(p(0, 1, 1)), JSON.stringify([p(1, 1, 2), p(2, 1, 3)]), JSON.stringify(withoutTimestamp(p(3, 2, 4), 0)),
+          '{"events":"x"}', JSON.stringify(p(5, 1, 5)),
+        ].join('\n') + '\n',
+      },
+    },
+    // Messages are lines (review of issue 15, item 4): one trailing line end dropped; a multi-line message is
+    // one record (an error when it does not parse); over --max-line-bytes an error holding its head.
+    'cwl-message-line-ends': {
+      files: {
+        'input.json': JSON.stringify(payload(inner.source, [
+          ...events(inner, 0, 4).map((e, i) => ({ ...e, message: e.message + ['\n', '\r\n', '\r', ''][i]! })),
+          { ...inner.event(4), message: `${inner.event(4).message}\n${inner.event(5).message}` },
+          { ...inner.event(6), message: 'x'.repeat(5000) },
+        ], 1)),
+      },
+      args: { args: ['--max-line-bytes', '4096'] },
+    },
+    'cwl-subscription-glued-damaged': {
+      files: {
+        'input.json': JSON.stringify(p(0, 2, 1)) + JSON.stringify(p(2, 2, 2)).slice(0, 150) + JSON.stringify(p(4, 1, 3)) + 'not json'
+          + JSON.stringify(p(5, 1, 4)) + JSON.stringify(p(6, 1, 5)) + '}' + JSON.stringify(p(7, 1, 6)) + '\n',
+      },
+    },
     'cwl-subscription-back-to-back': {
       files: { 'input.json': JSON.stringify(p(0, 2, 1)) + JSON.stringify(p(2, 2, 2)) + '\n' + JSON.stringify(p(4, 1, 3)) + '\n' + crlfPretty(p(5, 2, 4)) },
       args: both,

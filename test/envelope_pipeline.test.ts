@@ -9,6 +9,7 @@ import { LOG_TYPES, findLogType } from '../src/logtypes/index.js';
 import type { LogTypeDescriptor } from '../src/logtypes/types.js';
 import { EnvelopeHandler, envelopeFramer, isExportWriteTest, sniffEnvelope, type EnvelopeSettings } from '../src/pipeline/envelope.js';
 import { HOLD_CHARS, JsonFramer } from '../src/pipeline/json.js';
+import type { ResyncJsonFramer } from '../src/pipeline/json_resync.js';
 import { RecordProcessor } from '../src/pipeline/normalize.js';
 import { Capture } from './helpers/property.js';
 import {
@@ -159,7 +160,7 @@ test('a merged filter-log-events output is streamed one event at a time (bounded
   let written = 0;
   const sink = { writeRecord() { written++; }, error() { throw new Error('no error expected'); }, notice() {} };
   const handler = new EnvelopeHandler('f', s, (type, options) => new RecordProcessor('f', type, options, new StandardFields(), sink, sink), sink, sniffed);
-  const framer = envelopeFramer(sniffed, handler, s.maxLineBytes) as JsonFramer;
+  const framer = envelopeFramer(sniffed, handler, s.maxLineBytes) as ResyncJsonFramer;
   framer.push(head);
   let peak = 0;
   const n = 20000;

@@ -120,3 +120,43 @@ for (const type of TYPES) {
     ), params(40));
   });
 }
+
+/** Ways a payload in a Firehose object or a glued file is damaged: cut at `at`, garbage before it, an extra `}`, replaced. */
+const DAMAGES = ['cut', 'garbage-before', 'extra-brace', 'replaced'] as const;
+
+function damage(text: string, how: (typeof DAMAGES)[number], at: number): string {
+  switch (how) {
+    case 'cut': return text.slice(0, 1 + (at % (text.length - 1)));
+    case 'garbage-before': return `not json${text}`;
+    case 'extra-brace': return `${text}}`;
+    case 'replaced': return 'this is not json';
+  }
+}
+
+test('property: one damaged payload among glued payloads is one report; every other payload is read', () => {
+  const type = 'AWS.VPCFlow';
+  fc.assert(fc.property(
+    fc.array(fc.array(VALID_RECORDS[type].map((r) => r.line).filter(isLine), { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 6 }),
+    fc.nat(),
+    fc.constantFrom(...DAMAGES),
+    fc.nat(),
+    fc.constantFrom('', '\n'),
+    fc.array(fc.nat(), { maxLength: 6 }),
+    (payloads, badIndex, how, at, sep, cuts) => {
+      const bad = badIndex % payloads.length;
+      const source = { logGroup: 'group', logStream: 'stream' };
+      let t = 0;
+      const texts = payloads.map((lines, i) => JSON.stringify(payload(source, lines.map((message) => ({ message, timestamp: 1700000000000 + t++ })), i)));
+      texts[bad] = damage(texts[bad]!, how, at);
+      // The first payload names the envelope (sniffing is not under test here).
+      if (bad === 0 && how !== 'extra-brace') return;
+      const actual = throughEnvelope(type, Buffer.from(texts.join(sep)), cuts)!;
+      // Garbage before a payload or an extra `}` after it leaves the payload whole: that text is the bad input.
+      const whole = how === 'extra-brace' || how === 'garbage-before';
+      const good = payloads.filter((_, i) => i !== bad || whole).flat();
+      const expected = reference(type, good);
+      assert.equal(actual.reports.length, 1, `one report: ${JSON.stringify(actual.reports)}`);
+      assert.deepEqual(actual.records, expected.records);
+    },
+  ), params(200));
+});

@@ -30,7 +30,7 @@ function unwrap(unit: unknown, index: number): Unwrapped {
   }
   const time = eventTime(unit, path);
   if ('error' in time) return invalidEvent(time.error, message, index);
-  if (time.time !== undefined) facts.time = time.time;
+  facts.time = time.time;
   return { kind: 'events', events: [{ message, facts, index }] };
 }
 

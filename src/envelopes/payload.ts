@@ -123,14 +123,22 @@ function payloadFacts(payload: Record<string, unknown>): DeliveryFacts | string 
 
 /**
  * The log event's time: `timestamp`, epoch milliseconds (an integer), as the
- * nine-digit form; undefined when absent; a string saying why when it is no time.
+ * nine-digit form; a string saying why when it is absent or no time. Every
+ * log event CloudWatch Logs delivers has one: without it p_event_time would
+ * fall back to the run's time, a silently wrong field.
  */
-export function eventTime(event: Record<string, unknown>, path: string): { time?: string } | { error: string } {
+export function eventTime(event: Record<string, unknown>, path: string): { time: string } | { error: string } {
   const t = event.timestamp;
-  if (t === undefined) return {};
+  if (t === undefined) return { error: `${path}.timestamp: missing (every CloudWatch Logs log event has epoch milliseconds)` };
   const time = typeof t === 'number' && Number.isSafeInteger(t) && t >= 0 ? formatUnixMillis(t) : undefined;
-  if (time === undefined) return { error: `${path}.timestamp: expected epoch milliseconds (a non-negative integer), found ${describe(t)}` };
+  if (time === undefined) return { error: `${path}.timestamp: expected epoch milliseconds (a non-negative integer), found ${describeTime(t)}` };
   return { time };
+}
+
+/** A timestamp that is no time, described; a number past 2^53 was rounded by the JSON parser, so its digits are not quoted. */
+function describeTime(t: unknown): string {
+  if (typeof t === 'number' && Number.isInteger(t) && !Number.isSafeInteger(t)) return `an integer beyond ${Number.MAX_SAFE_INTEGER} (its digits are not exact in a double)`;
+  return describe(t);
 }
 
 function logEvent(event: unknown, index: number, shared: DeliveryFacts): LogEvent {
@@ -144,7 +152,7 @@ function logEvent(event: unknown, index: number, shared: DeliveryFacts): LogEven
   if ('error' in time) return { error: time.error, raw: message, index };
   const facts: DeliveryFacts = { ...shared };
   if (id !== undefined) facts.eventId = id;
-  if (time.time !== undefined) facts.time = time.time;
+  facts.time = time.time;
   return { message, facts, index };
 }
 

@@ -12,7 +12,7 @@
 // as skipped. What no inner type can be named for is counted as `unknown`.
 import { basename } from 'node:path';
 import { TextDecoder } from 'node:util';
-import { makeErrorReport, quoteValue } from '../core/errors.js';
+import { MAX_RAW_CHARS, makeErrorReport, quoteValue } from '../core/errors.js';
 import { topLevelKeys, type ValueStart } from '../core/json_keys.js';
 import { StandardFields } from '../core/standard.js';
 import {
@@ -20,11 +20,11 @@ import {
   type EnvelopeDescriptor, type JsonEnvelope, type LineEnvelope, type LogEvent, type Unwrapped,
 } from '../envelopes/index.js';
 import { hintedType } from '../envelopes/hints.js';
-import { isObject, jsonText } from '../envelopes/payload.js';
+import { describe, isObject, jsonText } from '../envelopes/payload.js';
 import type { LineContext } from '../envelopes/types.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { detectFromMessages, SAMPLE_MESSAGES } from './envelope_detect.js';
-import { JsonFramer } from './json.js';
+import { ResyncJsonFramer } from './json_resync.js';
 import { LineFramer, type Framer, type RecordHandler } from './lines.js';
 import { NOWHERE, RecordProcessor, addCounts, emptyCounts, type ErrorSink, type OutputSink, type RecordFilter } from './normalize.js';
 import type { Counts } from './report.js';
@@ -115,6 +115,31 @@ function keyList(o: Record<string, unknown>): string {
   return keys.length > 8 ? `${shown}, …` : shown || 'none';
 }
 
+/**
+ * A message as the line it was: CloudWatch Logs keeps the writer's line end,
+ * so one trailing `\n`, `\r\n` or `\r` is dropped, as the line framer drops
+ * it. A message that still holds line breaks (a multi-line message) is one
+ * record of the inner type: its parser reports it when it is none.
+ */
+function asLine(message: string): string {
+  if (message.endsWith('\r\n')) return message.slice(0, -2);
+  if (message.endsWith('\n') || message.endsWith('\r')) return message.slice(0, -1);
+  return message;
+}
+
+function tooLongMessage(bytes: number, limit: number): string {
+  return `message is ${bytes} bytes long, over the limit of ${limit} (--max-line-bytes); raw holds its start`;
+}
+
+/** Why an object names no envelope: no envelope key, or one whose value has the wrong kind. */
+function shapeProblem(o: Record<string, unknown>): string {
+  const expected: ReadonlyArray<readonly [string, string]> = [['logEvents', 'an array'], ['awslogs', 'an object'], ['records', 'an array'], ['events', 'an array']];
+  for (const [key, kind] of expected) {
+    if (key in o) return `${key}: expected ${kind}, found ${describe(o[key])}`;
+  }
+  return 'no logEvents, awslogs, records or events key';
+}
+
 /** Turns framed units into log events and sends each message to its inner type's processor. */
 export class EnvelopeHandler implements RecordHandler {
   /** What no inner type can be named for. */
@@ -127,6 +152,8 @@ export class EnvelopeHandler implements RecordHandler {
   private readonly decided = new Map<string, LogTypeDescriptor>();
   private readonly innerOptions: ParserOptions;
   private elementIndex = 0;
+  /** The top-level array being streamed was reported already (or none is): its other elements are part of that report. */
+  private arrayReported = true;
 
   constructor(
     private readonly file: string,
@@ -138,13 +165,18 @@ export class EnvelopeHandler implements RecordHandler {
     this.innerOptions = { ...settings.parserOptions, headerless: true };
   }
 
-  wrapperStart(): void {
+  wrapperStart(name: string): void {
     this.elementIndex = 0;
+    this.arrayReported = name !== '';
   }
 
   record(text: string, line: number, _shortNumbersOnly?: boolean, wrapper?: string): void {
     if (this.sniffed.framing === 'lines') {
       this.handle(this.sniffed.first, this.sniffed.first.unwrap(text, this.sniffed.context), text, line);
+      return;
+    }
+    if (wrapper === '') {
+      this.topLevelArray(text, line);
       return;
     }
     let unit: unknown;
@@ -159,8 +191,19 @@ export class EnvelopeHandler implements RecordHandler {
       this.handle(envelope, envelope.unwrap(unit, this.elementIndex++), text, line);
       return;
     }
-    // A document, or an element of a top-level array (`[payload, payload]`): a document too.
     this.document(unit, text, line);
+  }
+
+  /**
+   * An element of a top-level array: no envelope is an array (CloudWatch
+   * Logs, Lambda, Firehose and the CLI all deliver objects), so the array is
+   * one unit that is not valid: one report at its first element, with the
+   * array's head as raw, counted once.
+   */
+  private topLevelArray(text: string, line: number): void {
+    if (this.arrayReported) return;
+    this.arrayReported = true;
+    this.fail(line, undefined, 'expected a CloudWatch Logs payload, Lambda event, Firehose event or CLI output (a JSON object), found an array', `[${text}`);
   }
 
   reject(message: string, raw: string, line: number, length?: number): void {
@@ -174,7 +217,7 @@ export class EnvelopeHandler implements RecordHandler {
     }
     const envelope = envelopeOfKeys(keysOf(unit));
     if (envelope === undefined) {
-      this.fail(line, undefined, `not a CloudWatch Logs shape: no logEvents, awslogs, records or events key (keys: ${keyList(unit)})`, text);
+      this.fail(line, undefined, `not a CloudWatch Logs shape: ${shapeProblem(unit)} (keys: ${keyList(unit)})`, text);
       return;
     }
     const array = envelope.wrapperKey !== undefined ? unit[envelope.wrapperKey] : undefined;
@@ -214,9 +257,15 @@ export class EnvelopeHandler implements RecordHandler {
       } else if (typeof type === 'string') {
         this.fail(line, event.index, type, event.message);
       } else {
+        const message = asLine(event.message);
+        const bytes = Buffer.byteLength(message);
+        if (bytes > this.settings.maxLineBytes) {
+          this.fail(line, event.index, tooLongMessage(bytes, this.settings.maxLineBytes), message.slice(0, MAX_RAW_CHARS), message.length, type);
+          continue;
+        }
         const processor = this.processorFor(type);
         processor.deliver(event.facts, event.index);
-        processor.record(event.message, line);
+        processor.record(message, line);
         processor.deliver(undefined);
       }
     }
@@ -230,7 +279,7 @@ export class EnvelopeHandler implements RecordHandler {
     for (const e of events) {
       if (!('message' in e)) continue;
       facts ??= e.facts;
-      if (messages.push(e.message) >= SAMPLE_MESSAGES) break;
+      if (messages.push(asLine(e.message)) >= SAMPLE_MESSAGES) break;
     }
     const group = facts?.logGroup ?? '';
     const known = this.decided.get(group);
@@ -292,7 +341,7 @@ export class EnvelopeHandler implements RecordHandler {
 
 export function envelopeFramer(sniffed: Sniffed, handler: RecordHandler, maxLineBytes: number): Framer {
   return sniffed.framing === 'json'
-    ? new JsonFramer(handler, { wrapperKeys: ENVELOPE_WRAPPER_KEYS, siblingKeys: ENVELOPE_SIBLING_KEYS })
+    ? new ResyncJsonFramer(handler, { wrapperKeys: ENVELOPE_WRAPPER_KEYS, siblingKeys: ENVELOPE_SIBLING_KEYS })
     : new LineFramer(handler, maxLineBytes);
 }
 

@@ -11,7 +11,7 @@
 // https://www.rfc-editor.org/rfc/rfc1952 (gzip file format)
 import { createGunzip } from 'node:zlib';
 import {
-  CompressedReader, GzipDataError, HEADER_BYTES, TRAILER_BYTES, checkTrailer, readMemberHeader, type GzipFault, type MemberOutput, type Reread,
+  CompressedReader, GzipDataError, HEADER_BYTES, MEMBER_START, TRAILER_BYTES, checkTrailer, readMemberHeader, type GzipFault, type MemberOutput, type Reread,
 } from './gzip_format.js';
 import {
   OUT_CHUNK, SYNC_INPUT_LIMIT, handOn, inflateSmall, inflateStreaming, isZlibError, streamThrough, type Emitted, type InflateEnd, type MemberSizes,
@@ -19,6 +19,9 @@ import {
 import { garbageNotice, readTail } from './gzip_tail.js';
 
 export { GzipDataError } from './gzip_format.js';
+
+/** Appended to a fault's reason when decoding went on after it. */
+const WENT_ON = '; decoding went on at the next gzip member';
 
 /** Output of small members is handed on in chunks of about this size. */
 const BATCH_BYTES = 1 << 20;
@@ -106,6 +109,8 @@ class MemberDecoder {
   private readonly emitted: Emitted = { lastByte: -1 };
   private readonly batch = new OutputBatch();
   private readonly notice: (message: string) => void;
+  /** Since a fault, no member was decoded whole: a fault now is the same damage. */
+  private resyncing = false;
   /** The member before; a member after one too large for inflateSmall is streamed at once. */
   private last: MemberSizes = { compressed: 0, output: 0 };
 
@@ -115,6 +120,50 @@ class MemberDecoder {
 
   private stop(fault: GzipFault): false {
     this.faults.push(fault);
+    this.stopped = true;
+    return false;
+  }
+
+  /**
+   * Damage inside a member whose data started at `from`: decoding goes on
+   * at the next gzip member header (`1f 8b 08`) after it, read again from
+   * there (the damaged member's inflation may have read past that header).
+   * A run of damage is one fault, however many false member starts it
+   * holds. True when a member follows; false (stopped) when none does.
+   */
+  private async resync(fault: GzipFault, from: number): Promise<boolean> {
+    if (!this.resyncing) this.faults.push(fault);
+    this.resyncing = true;
+    const reader = this.reader;
+    if (reader.readError !== undefined) return this.stopAfterFault();
+    if (reader.offset <= from) {
+      await reader.fill(from - reader.offset);
+      reader.consume(Math.min(from - reader.offset, reader.unread.length));
+    } else {
+      reader.rewind(from, this.options.reread);
+    }
+    for (;;) {
+      const buf = await reader.fill(MEMBER_START.length);
+      if (buf.length < MEMBER_START.length) {
+        reader.consume(buf.length);
+        return this.stopAfterFault();
+      }
+      const at = plausibleMemberAt(buf);
+      if (at >= 0) {
+        reader.consume(at);
+        const last = this.faults[this.faults.length - 1]!;
+        if (!last.reason.endsWith(WENT_ON)) last.reason += WENT_ON;
+        return true;
+      }
+      reader.consume(buf.length - (MEMBER_START.length - 1));
+      if (!(await reader.more())) {
+        reader.consume(reader.unread.length);
+        return this.stopAfterFault();
+      }
+    }
+  }
+
+  private stopAfterFault(): false {
     this.stopped = true;
     return false;
   }
@@ -156,18 +205,29 @@ class MemberDecoder {
       return false;
     }
     const header = await readMemberHeader(reader);
-    if (header.kind === 'bad') return this.stop(header.fault);
+    if (header.kind === 'bad') return this.resync(header.fault, memberStart + 1);
     if (header.kind === 'cut') return this.stop(this.unexpectedEnd());
     const output: MemberOutput = { crc: 0, size: 0 };
+    const deflateStart = reader.offset;
     const end = yield* this.inflate(output);
-    if (end.kind === 'fault') return this.stop(end.fault);
+    if (end.kind === 'fault') {
+      // After a resync the member may be a false start inside damaged data: what it gave is dropped.
+      if (this.resyncing) this.batch.take();
+      else yield* this.flush();
+      return this.resync(end.fault, deflateStart);
+    }
     if (end.kind === 'cut') return this.stop(this.unexpectedEnd());
     const trailerAt = reader.offset;
     const trailer = await reader.fill(TRAILER_BYTES);
     if (trailer.length < TRAILER_BYTES) return this.stop(this.unexpectedEnd());
     const fault = checkTrailer(trailer, output, trailerAt);
+    if (fault !== undefined && this.resyncing) {
+      this.batch.take();
+      return this.resync(fault, deflateStart);
+    }
     if (fault !== undefined) this.faults.push(fault);
     reader.consume(TRAILER_BYTES);
+    this.resyncing = false;
     return true;
   }
 
@@ -200,6 +260,24 @@ class MemberDecoder {
     if (this.reader.readError !== undefined) throw this.reader.readError;
     if (this.faults.length > 0) throw new GzipDataError(this.faults, this.stopped);
   }
+}
+
+/**
+ * Where a gzip member header can start in `buf` (-1: nowhere): the magic
+ * bytes and deflate method, no reserved flag, an XFL and OS that gzip
+ * writers use. Within damaged data `1f 8b 08` alone turns up once in 16 MiB
+ * of random bytes; the rest of the header makes a false start rarer still,
+ * and a false member's output is dropped unless its CRC-32 matches.
+ */
+function plausibleMemberAt(buf: Buffer): number {
+  for (let at = buf.indexOf(MEMBER_START); at >= 0; at = buf.indexOf(MEMBER_START, at + 1)) {
+    if (at + HEADER_BYTES > buf.length) return at;
+    const flags = buf[at + 3]!;
+    const xfl = buf[at + 8]!;
+    const os = buf[at + 9]!;
+    if ((flags & 0xe0) === 0 && (xfl === 0 || xfl === 2 || xfl === 4) && (os <= 13 || os === 255)) return at;
+  }
+  return -1;
 }
 
 /**

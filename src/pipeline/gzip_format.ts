@@ -61,7 +61,7 @@ export class CompressedReader {
   /** Chunks kept since `kept.start` (the current member's deflate data), for a replay. */
   private kept: { start: number; chunks: Buffer[]; bytes: number } | undefined;
 
-  constructor(private readonly source: AsyncIterator<Buffer>, private readonly keepLimit: number) {}
+  constructor(private source: AsyncIterator<Buffer>, private readonly keepLimit: number) {}
 
   get unread(): Buffer {
     return this.buf;
@@ -114,6 +114,27 @@ export class CompressedReader {
     k.chunks.push(chunk);
     k.bytes += chunk.length;
     if (k.bytes > this.keepLimit) this.kept = undefined;
+  }
+
+  /**
+   * Reads again from offset `to` (at most the current offset plus what is
+   * unread): from the kept bytes, else from the file (`reread`). False when
+   * neither has them (stdin past the keep limit): the reader stays where it is.
+   */
+  rewind(to: number, reread: Reread | undefined): boolean {
+    const kept = this.keptBytes(to, this.offset + this.buf.length);
+    if (kept !== undefined) {
+      this.buf = Buffer.concat(kept);
+    } else if (reread !== undefined) {
+      this.source = reread(to)[Symbol.asyncIterator]();
+      this.buf = EMPTY;
+      this.ended = false;
+    } else {
+      return false;
+    }
+    this.offset = to;
+    this.kept = undefined;
+    return true;
   }
 
   /** Bytes [start, end) if they were kept. */

@@ -121,10 +121,50 @@ export async function* readInput(
 /** gunzip() with its faults and read errors as InputError, as the pipeline takes them. */
 export async function* gunzipInput(chunks: AsyncIterator<Buffer>, options: GunzipOptions): AsyncGenerator<Buffer> {
   try {
-    yield* gunzip(chunks, options);
+    yield* innerLayers(gunzip(chunks, options), options, 1);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     if (err instanceof GzipDataError) throw new InputError(err.message, err.cutShort);
     throw new InputError(describeReadError(err));
+  }
+}
+
+/** Gzip layers decoded at most: Firehose's own compression over CloudWatch's gzip payloads is two (spec §4.3). */
+const MAX_GZIP_LAYERS = 3;
+
+/**
+ * The decompressed `output` of gzip layer `layer`, itself decoded when it
+ * is gzip again (its first bytes `1f 8b 08`), up to MAX_GZIP_LAYERS. An
+ * inner layer's faults name their layer (offsets count in its bytes).
+ */
+async function* innerLayers(output: AsyncGenerator<Buffer>, options: GunzipOptions, layer: number): AsyncGenerator<Buffer> {
+  const head: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    if (size >= 3) break;
+    const next = await output.next();
+    if (next.done === true) break;
+    head.push(next.value);
+    size += next.value.length;
+  }
+  const first = Buffer.concat(head, size);
+  const isGzip = size >= 3 && first[0] === 0x1f && first[1] === 0x8b && first[2] === 0x08;
+  async function* all(): AsyncGenerator<Buffer> {
+    if (size > 0) yield first;
+    yield* output;
+  }
+  if (!isGzip) {
+    yield* all();
+    return;
+  }
+  // Not read as text: binary bytes would give one error per "line" and no record.
+  if (layer >= MAX_GZIP_LAYERS) throw new InputError(`gzip inside gzip more than ${MAX_GZIP_LAYERS} layers deep: not read`);
+  try {
+    // Nothing of an inner layer can be read again: decoded as stdin is (in memory up to gunzip's keep limit).
+    yield* innerLayers(gunzip(all(), options.notice !== undefined ? { notice: options.notice } : {}), options, layer + 1);
+  } catch (err) {
+    if (err instanceof GzipDataError) throw new InputError(`${err.message} (in gzip layer ${layer + 1}: gzip inside the gzip data)`, err.cutShort);
+    throw err;
   }
 }
 
