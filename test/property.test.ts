@@ -189,7 +189,8 @@ for (const type of TYPES) {
       if (lt.framing === 'lines') {
         // Every non-blank line is one record, reported with its own text and line.
         // As decoded: a lone surrogate went out as U+FFFD.
-        const physical = bytes.toString('utf8').replace(/^\ufeff/, '').split(lineBreak);
+        // A byte order mark at the start of any line is dropped (issue 13: `cat a.log b.log`).
+        const physical = bytes.toString('utf8').split(lineBreak).map((l) => l.replace(/^\ufeff/, ''));
         if (f.finalNewline || physical.at(-1) === '') physical.pop();
         const nonBlank = physical.filter((l) => !/^[ \t]*$/.test(l)).length;
         assert.equal(handled, nonBlank, 'one record per non-blank line');
