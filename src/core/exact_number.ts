@@ -20,6 +20,7 @@
 // same value: `1.0` → `1`, `1E2` → `100`, `-0` → `0`, `1e21` → `1e+21`.
 import { createRequire } from 'node:module';
 import type * as LosslessJson from 'lossless-json';
+import { quoteValue } from './errors.js';
 import { MAX_JSON_DEPTH } from './limits.js';
 
 /**
@@ -268,4 +269,22 @@ export function nestsDeeperThan(text: string, max: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * What a parsed JSON value is, for "expected X, found Y" messages: `null`,
+ * `an array`, `an object`, `the string "…"` (quoted, cut), `the number 1e400`
+ * (an ExactNumber keeps its text), `the boolean true`.
+ */
+export function describeJsonValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (isExactNumber(value)) return `the number ${value.text}`;
+  switch (typeof value) {
+    case 'string': return `the string ${quoteValue(value)}`;
+    case 'number':
+    case 'boolean': return `the ${typeof value} ${String(value)}`;
+    case 'object': return 'an object';
+    default: return 'nothing';
+  }
 }

@@ -12,6 +12,7 @@
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html
 import { gunzipSync } from 'node:zlib';
 import { quoteValue } from '../core/errors.js';
+import { describeJsonValue } from '../core/exact_number.js';
 import type { DeliveryFacts } from '../core/source_fields.js';
 import { formatUnixMillis } from '../core/timestamp.js';
 import type { LogEvent, Unwrapped } from './types.js';
@@ -28,18 +29,8 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A value in a message: its type, and a string or number itself. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string': return `the string ${quoteValue(value)}`;
-    case 'number':
-    case 'boolean': return `the ${typeof value} ${String(value)}`;
-    case 'object': return 'an object';
-    default: return 'nothing';
-  }
-}
+/** A value in a message: its type, and a string or number itself (core's describeJsonValue). */
+export const describe = describeJsonValue;
 
 /** A value as JSON text for a report's raw; never throws (JSON.stringify recurses). */
 export function jsonText(value: unknown): string {

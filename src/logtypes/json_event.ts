@@ -10,29 +10,17 @@
 // here copies keys from one object into another (guardduty_names.ts, which
 // renames keys, defines them as own properties), so input cannot reach any
 // prototype.
-import { quoteValue } from '../core/errors.js';
 import { INDICATOR_FIELDS } from '../core/indicators.js';
 import { SOURCE_FIELDS } from '../core/source_fields.js';
-import { JsonTooDeepError, isExactNumber, nestsDeeperThan, parseJsonExact } from '../core/exact_number.js';
+import { JsonTooDeepError, describeJsonValue, nestsDeeperThan, parseJsonExact } from '../core/exact_number.js';
 import { isJsonObject } from '../core/jsonwalk.js';
 import { normalizeRFC3339 } from '../core/timestamp.js';
 import type { Fields, ParseSink } from './types.js';
 
 export { isJsonObject };
 
-/** What a value is, for "expected X, found Y" messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (isExactNumber(value)) return `the number ${value.text}`;
-  switch (typeof value) {
-    case 'string': return `the string ${quoteValue(value)}`;
-    case 'number':
-    case 'boolean': return `the ${typeof value} ${String(value)}`;
-    case 'object': return 'an object';
-    default: return 'nothing';
-  }
-}
+/** What a value is, for "expected X, found Y" messages (core's describeJsonValue). */
+export const describeValue = describeJsonValue;
 
 /**
  * Parses one record; on failure reports it and returns undefined. Numbers
