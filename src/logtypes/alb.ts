@@ -31,7 +31,7 @@ import { isIpAddress, splitHostPort } from '../core/indicators.js';
 import { isCipherSuiteName, isHttpStatusCode, isTlsVersion } from '../core/shapes.js';
 import { normalizeRFC3339 } from '../core/timestamp.js';
 import { QuotedFields, unterminatedMessage } from '../core/tokenize.js';
-import type { Fields, LogTypeDescriptor, Parser, ParseSink } from './types.js';
+import type { Fields, LogTypeDescriptor, Parser, ParseSink, ParserOptions } from './types.js';
 
 /** What a field holds, which decides its check and its output type (numbers: the per-field switch is a jump table). */
 const enum Kind {
@@ -561,7 +561,6 @@ const OUTPUT_KEYS = COLUMNS.flatMap((c) =>
   c.kind === Kind.IpPort ? [c.ipKey, c.portKey]
     : c.kind === Kind.Request ? ['requestHttpMethod', 'requestUrl', 'requestHttpVersion']
       : [c.key]).concat('additionalFields');
-const newRecord = recordMaker(OUTPUT_KEYS);
 
 /**
  * A record cut short with the next record joined to its line, with or
@@ -651,9 +650,15 @@ function splicedMessage(f: QuotedFields, start: number): string {
 }
 
 class AlbParser implements Parser {
+  private readonly newRecord: () => Fields;
   // AWS writes a quote inside a field as \x22, so `\"` is a value ending in a backslash.
   private readonly fields = new QuotedFields(false);
   private readonly times = new TimeCache();
+
+  /** `recordKeys`: ParserOptions.recordKeys, kept in the record template. */
+  constructor(recordKeys?: readonly string[]) {
+    this.newRecord = recordMaker(OUTPUT_KEYS, recordKeys);
+  }
 
   parse(line: string, sink: ParseSink): void {
     if (line.charCodeAt(0) === 69 && line.startsWith(CONTROL_PREFIX)) return sink.skip('control line');
@@ -672,7 +677,7 @@ class AlbParser implements Parser {
     }
     if (f.values[TIME_INDEX] === '-') return sink.error(`field time: expected an RFC3339 timestamp, found "-"`);
     const known = f.count < COLUMNS.length ? f.count : COLUMNS.length;
-    const out = newRecord();
+    const out = this.newRecord();
     const problem = fillColumns(f, known, out, this.times) ?? checkExtras(f, known) ?? findTrailingHead(f, known);
     if (problem !== undefined) return sink.error(problem);
     if (f.count > known) out.additionalFields = f.rest(known);
@@ -799,7 +804,7 @@ export const alb: LogTypeDescriptor = {
     ['targetGroupArn', 'aws_arn_if_valid'],
     ['chosenCertArn', 'aws_arn_if_valid'],
   ],
-  createParser(): Parser {
-    return new AlbParser();
+  createParser(options: ParserOptions): Parser {
+    return new AlbParser(options.recordKeys);
   },
 };

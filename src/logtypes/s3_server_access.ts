@@ -48,7 +48,7 @@ import {
 } from '../core/shapes.js';
 import { normalizeCommonLogTime } from '../core/timestamp.js';
 import { QuotedFields } from '../core/tokenize.js';
-import type { Fields, LogTypeDescriptor, Parser, ParseSink } from './types.js';
+import type { Fields, LogTypeDescriptor, Parser, ParseSink, ParserOptions } from './types.js';
 
 const SPACE = 32;
 const TAB = 9;
@@ -175,10 +175,10 @@ interface Misfit {
   rank: number;
 }
 
-const newRecord = recordMaker([
+const EVENT_KEYS: readonly string[] = [
   'bucketowner', 'bucket', 'time', 'remoteip', 'requester', 'requestid', 'operation', 'key', 'requesturi',
   ...BLOCK, 'referrer', 'useragent', ...TAIL, 'additionalFields',
-]);
+];
 
 /** `06/Feb/2019:00:00:38 +0000`: the time without its brackets. */
 const TIME_TEXT_LENGTH = 26;
@@ -189,6 +189,7 @@ const TAIL_FIELD_COUNT = 2 * TAIL.length;
 const TAIL_REST_START = TAIL_FIELD_COUNT + 1;
 
 class S3ServerAccessParser implements Parser {
+  private readonly newRecord: () => Fields;
   private line = '';
   private len = 0;
   private hasTab = false;
@@ -237,12 +238,17 @@ class S3ServerAccessParser implements Parser {
   private uriClose = -1;
   private agentClose = -1;
 
+  /** `recordKeys`: ParserOptions.recordKeys, kept in the record template. */
+  constructor(recordKeys?: readonly string[]) {
+    this.newRecord = recordMaker(EVENT_KEYS, recordKeys);
+  }
+
   parse(line: string, sink: ParseSink): void {
     this.line = line;
     this.len = line.length;
     this.hasTab = line.indexOf('\t') >= 0;
     this.codes = this.units.load(line);
-    const out = newRecord();
+    const out = this.newRecord();
     const uri = this.readHead(out);
     if (uri < 0) return sink.error(this.misfitMessage());
     const error = this.readQuotedPart(uri, out);
@@ -892,7 +898,7 @@ export const s3ServerAccess: LogTypeDescriptor = {
     ['accessPointArn', 'aws_arn_if_valid'],
     ['hostheader', 'host_header'], // may carry a port: `192.0.2.10:8080`, `[2001:db8::1]:443`
   ],
-  createParser(): Parser {
-    return new S3ServerAccessParser();
+  createParser(options: ParserOptions): Parser {
+    return new S3ServerAccessParser(options.recordKeys);
   },
 };

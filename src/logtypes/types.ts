@@ -43,6 +43,13 @@ export interface ParserOptions {
    * an error, not a new layout.
    */
   headerless?: boolean;
+  /**
+   * Keys the pipeline adds to each of this parser's records after the
+   * standard p_ fields (where a delivery says the record came from). A parser
+   * that makes records from a template (core recordMaker) puts them in it, so
+   * adding them later keeps the record's shape; others may ignore them.
+   */
+  recordKeys?: readonly string[];
 }
 
 export interface LogTypeDescriptor {

@@ -214,6 +214,8 @@ const REFERENCE_URL = 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log
 
 export interface VpcFormat {
   readonly columns: readonly Column[];
+  /** The record's own keys, in order (each column's, then additionalFields). */
+  readonly keys: readonly string[];
   /** Makes an empty record with this format's keys in order (see recordMaker). */
   readonly newRecord: () => Fields;
   /** Names this tool does not know (kept as string fields), with their output keys. */
@@ -262,7 +264,8 @@ export function parseVpcFormat(format: string): VpcFormat | string {
     taken.add(column.key);
     columns.push(column);
   }
-  return { columns, unknown, newRecord: recordMaker([...columns.map((c) => c.key), 'additionalFields']) };
+  const keys = [...columns.map((c) => c.key), 'additionalFields'];
+  return { columns, keys, unknown, newRecord: recordMaker(keys) };
 }
 
 /**
@@ -547,6 +550,12 @@ function parseTokens(tokens: string[], format: VpcFormat, source: string, sink: 
   sink.event(fields);
 }
 
+/** The format with `recordKeys` (ParserOptions.recordKeys) in its record template; the format itself when there are none. */
+function withRecordKeys(format: VpcFormat, recordKeys: readonly string[] | undefined): VpcFormat {
+  if (recordKeys === undefined || recordKeys.length === 0) return format;
+  return { ...format, newRecord: recordMaker(format.keys, recordKeys) };
+}
+
 /** The name the second field of a Transit Gateway record holds (resource-type). */
 const TRANSIT_GATEWAY = 'TransitGateway';
 
@@ -563,8 +572,18 @@ class VpcFlowParser implements Parser {
   /** The notice for --vpc-format's unknown names: told with the input's first line, once. */
   private pendingNotice: string | undefined;
 
-  constructor(format: VpcFormat, source: string, builtInDefault: boolean, pendingNotice?: string, private readonly headerless = false) {
-    this.format = format;
+  /** One record per log event: a header line is an error (ParserOptions.headerless). */
+  private readonly headerless: boolean;
+  /** ParserOptions.recordKeys, put in every layout's record template. */
+  private readonly recordKeys: readonly string[] | undefined;
+  /** The Transit Gateway default layout, with recordKeys. */
+  private readonly tgwFormat: VpcFormat;
+
+  constructor(format: VpcFormat, source: string, builtInDefault: boolean, pendingNotice: string | undefined, options: ParserOptions) {
+    this.headerless = options.headerless === true;
+    this.recordKeys = options.recordKeys;
+    this.tgwFormat = withRecordKeys(DEFAULT_TGW, this.recordKeys);
+    this.format = withRecordKeys(format, this.recordKeys);
     this.source = source;
     this.builtInDefault = builtInDefault;
     this.pendingNotice = pendingNotice;
@@ -591,7 +610,7 @@ class VpcFlowParser implements Parser {
     if (fields !== undefined) return sink.event(fields);
     const tokens = splitFields(line);
     if (this.builtInDefault && tokens[1] === TRANSIT_GATEWAY) {
-      return parseTokens(tokens, DEFAULT_TGW, 'the Transit Gateway default format', sink);
+      return parseTokens(tokens, this.tgwFormat, 'the Transit Gateway default format', sink);
     }
     parseTokens(tokens, format, this.source, sink);
   }
@@ -618,7 +637,7 @@ class VpcFlowParser implements Parser {
       this.source = `no field layout: the header line before this line was rejected (${message})`;
       return sink.error(`header line: ${message}; the lines after it are reported until a valid header line`);
     }
-    this.format = format;
+    this.format = withRecordKeys(format, this.recordKeys);
     this.source = 'per the header line';
     if (format.unknown.length > 0) sink.notice(unknownFieldsNotice(format, 'header'));
     sink.skip('header');
@@ -664,12 +683,12 @@ export const vpcFlow: LogTypeDescriptor = {
   ],
   createParser(options: ParserOptions): Parser {
     if (options.vpcFormat === undefined) {
-      return new VpcFlowParser(DEFAULT_FORMAT, 'the default version-2 format; pass --vpc-format for a custom one', true, undefined, options.headerless);
+      return new VpcFlowParser(DEFAULT_FORMAT, 'the default version-2 format; pass --vpc-format for a custom one', true, undefined, options);
     }
     const format = parseVpcFormat(options.vpcFormat);
     // The CLI validates --vpc-format before it gets here.
     if (typeof format === 'string') throw new TypeError(`--vpc-format: ${format}`);
     const notice = format.unknown.length > 0 ? unknownFieldsNotice(format, '--vpc-format') : undefined;
-    return new VpcFlowParser(format, 'per --vpc-format', false, notice, options.headerless);
+    return new VpcFlowParser(format, 'per --vpc-format', false, notice, options);
   },
 };

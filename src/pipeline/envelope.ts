@@ -14,6 +14,7 @@ import { basename } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { MAX_RAW_CHARS, makeErrorReport, quoteValue } from '../core/errors.js';
 import { topLevelKeys, type ValueStart } from '../core/json_keys.js';
+import { SOURCE_FIELDS } from '../core/source_fields.js';
 import { StandardFields } from '../core/standard.js';
 import {
   ENVELOPE_SIBLING_KEYS, ENVELOPE_WRAPPER_KEYS, LINE_ENVELOPES, envelopeOfKeys, envelopeOfWrapper,
@@ -66,7 +67,7 @@ function firstLines(text: string, ended: boolean, max: number): string[] {
 
 /** With --type, a line envelope is taken only when a line's message parses as that type. */
 function someMessageParses(lines: readonly string[], envelope: LineEnvelope, type: LogTypeDescriptor, settings: EnvelopeSettings, file: string): boolean {
-  const probe = new RecordProcessor(file, type, { ...settings.parserOptions, headerless: true }, new StandardFields(), NOWHERE, NOWHERE);
+  const probe = new RecordProcessor(file, type, { ...settings.parserOptions, headerless: true, recordKeys: SOURCE_FIELDS }, new StandardFields(), NOWHERE, NOWHERE);
   for (const line of lines) {
     if (!envelope.matches(line)) continue;
     const u = envelope.unwrap(line, {});
@@ -162,7 +163,7 @@ export class EnvelopeHandler implements RecordHandler {
     private readonly errors: ErrorSink,
     private readonly sniffed: Sniffed,
   ) {
-    this.innerOptions = { ...settings.parserOptions, headerless: true };
+    this.innerOptions = { ...settings.parserOptions, headerless: true, recordKeys: SOURCE_FIELDS };
   }
 
   wrapperStart(name: string): void {
