@@ -793,8 +793,9 @@ export const alb: LogTypeDescriptor = {
   s3PathHint: '/elasticloadbalancing/',
   eventTimeField: 'timestamp',
   indicators: [
-    ['clientIp', 'ip'],
-    ['targetIp', 'ip'],
+    // storeIpPort keeps an ip:port's IP only when isIpAddress accepts it.
+    ['clientIp', 'checked_ip'],
+    ['targetIp', 'checked_ip'],
     ['targetPortList', 'ip_port'],
     ['domainName', 'hostname'],
     ['transformedHost', 'hostname'],
