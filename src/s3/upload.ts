@@ -29,7 +29,7 @@ export interface S3Upload {
  * NoSuchBucket) come through `done` as S3Error.
  */
 export async function startS3Upload(location: S3Location, contentType: string): Promise<S3Upload> {
-  const [{ Upload }, client] = await Promise.all([loadStorage(), s3Client()]);
+  const [{ Upload }, { AbortMultipartUploadCommand }, client] = await Promise.all([loadStorage(), loadSdk(), s3Client()]);
   const stream = new PassThrough({ highWaterMark: 1 << 20 });
   const upload = new Upload({
     client,
@@ -53,8 +53,15 @@ export async function startS3Upload(location: S3Location, contentType: string): 
     abort: async () => {
       if (aborted) return;
       aborted = true;
+      // lib-storage's abort() only signals (its done() rejects at once) and
+      // deletes the upload when its reader next wakes, which a stalled body
+      // never does: the body is ended here and the upload deleted by its id.
       await upload.abort().catch(() => undefined);
+      stream.destroy();
       await done.catch(() => undefined);
+      if (upload.uploadId !== undefined) {
+        await client.send(new AbortMultipartUploadCommand({ Bucket: location.bucket, Key: location.key, UploadId: upload.uploadId })).catch(() => undefined);
+      }
     },
   };
 }
@@ -99,5 +106,24 @@ export async function deleteS3Object(location: S3Location): Promise<void> {
     await client.send(new DeleteObjectCommand({ Bucket: location.bucket, Key: location.key }));
   } catch (err) {
     throw new S3Error(describeS3Error(err, 's3:DeleteObject', location));
+  }
+}
+
+/**
+ * Fails early when a bucket to write to does not exist (HeadBucket), so a
+ * run does not do all its work for nothing. A 403 passes: a principal may
+ * write a bucket it cannot list, and the upload will tell. Throws S3Error.
+ */
+export async function checkS3Bucket(bucket: string): Promise<void> {
+  const [{ HeadBucketCommand }, client] = await Promise.all([loadSdk(), s3Client()]);
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 403) return;
+    const problem = describeS3Error(err, 's3:PutObject', { bucket, key: '' });
+    // HeadBucket answers a missing bucket with a bare 404 (no body, so no code).
+    if (status === 404) throw new S3Error({ code: 'NoSuchBucket', message: `NoSuchBucket: s3://${bucket} does not exist (check the bucket name, and the endpoint if one is set)`, runLevel: true });
+    throw new S3Error(problem);
   }
 }

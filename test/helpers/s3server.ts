@@ -38,6 +38,8 @@ export interface S3TestServer {
   requests: string[];
   /** `bucket/key` paths answered 403 AccessDenied. */
   forbidden: Set<string>;
+  /** `bucket/key` paths whose GetObject answers 404 NoSuchKey while listings still show them: an object deleted between the list and the read. */
+  gone: Set<string>;
   stop(): Promise<void>;
 }
 
@@ -49,8 +51,9 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
   const lists: ListRequest[] = [];
   const requests: string[] = [];
   const forbidden = new Set<string>();
+  const gone = new Set<string>();
   const proxy: Server = createServer((req, res) => {
-    void handle(inner, req, res, lists, requests, forbidden).catch((err: unknown) => {
+    void handle(inner, req, res, lists, requests, forbidden, gone).catch((err: unknown) => {
       res.writeHead(500);
       res.end(String(err));
     });
@@ -72,6 +75,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
     lists,
     requests,
     forbidden,
+    gone,
     stop: async () => {
       proxy.closeAllConnections();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
@@ -81,7 +85,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
   };
 }
 
-async function handle(inner: AddressInfo, req: IncomingMessage, res: ServerResponse, lists: ListRequest[], requests: string[], forbidden: Set<string>): Promise<void> {
+async function handle(inner: AddressInfo, req: IncomingMessage, res: ServerResponse, lists: ListRequest[], requests: string[], forbidden: Set<string>, gone: Set<string>): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://proxy');
   requests.push(`${req.method ?? ''} ${url.pathname}${url.search}`);
   const bucket = decodeURIComponent(url.pathname.split('/')[1] ?? '');
@@ -94,6 +98,11 @@ async function handle(inner: AddressInfo, req: IncomingMessage, res: ServerRespo
     req.resume();
     res.writeHead(403, { 'content-type': 'application/xml' });
     res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+    return;
+  }
+  if (req.method === 'GET' && gone.has(decodeURIComponent(url.pathname.slice(1)))) {
+    res.writeHead(404, { 'content-type': 'application/xml' });
+    res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
     return;
   }
   await forward(inner, req, res);
