@@ -75,9 +75,7 @@ function planJobs(files: readonly InputFile[], opts: RunOptions): Job[] | string
  * with an earlier one (an error for that input only).
  */
 function outputSafetyProblem(opts: RunOptions, files: readonly InputFile[], jobs: readonly Job[]): string | undefined {
-  const s3Problem = s3OutputOverInput(opts);
-  if (s3Problem !== undefined) return s3Problem;
-  // S3 outputs are checked above; the file system checks see only local paths.
+  // S3 outputs were checked before the listing (s3OutputOverInput); the file system checks see only local paths.
   const local = (p: string | undefined) => p !== undefined && !isS3Url(p);
   const withOutput = jobs.filter((j) => local(j.output));
   const outputs = withOutput.map((j) => ({ input: j.input.path, output: j.output! }));
