@@ -16,6 +16,8 @@ import { Reporter } from './pipeline/report.js';
 import { EXIT_USAGE, runNormalize } from './pipeline/run.js';
 import { removeTemporaryPathsOnExit, stopAndRemoveTemporaryPaths } from './pipeline/cleanup.js';
 import { schemaPath } from './pipeline/validate.js';
+import { configureS3 } from './s3/client.js';
+import { isS3Url, parseS3Url } from './s3/url.js';
 
 const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 
@@ -90,7 +92,38 @@ function summaryFormat(value: string): 'text' | 'json' {
   return value;
 }
 
+/**
+ * Checks every s3:// argument, --out-dir and --errors before anything runs
+ * (a malformed one is a usage error, status 2), and sets the endpoint.
+ */
+function checkS3Options(files: readonly string[], opts: { outDir?: string; errors?: string; endpointUrl?: string }): void {
+  for (const f of files) {
+    if (!isS3Url(f)) continue;
+    const parsed = parseS3Url(f);
+    if (typeof parsed === 'string') throw new UsageError(parsed);
+  }
+  for (const [name, value] of [['--out-dir', opts.outDir], ['--errors', opts.errors]] as const) {
+    if (value === undefined || !isS3Url(value)) continue;
+    const parsed = parseS3Url(value);
+    if (typeof parsed === 'string') throw new UsageError(`${name}: ${parsed}`);
+    if (name === '--errors' && (parsed.key === '' || parsed.key.endsWith('/'))) throw new UsageError(`--errors ${value}: needs an object key (s3://bucket/errors.ndjson), not a prefix`);
+  }
+  if (opts.endpointUrl !== undefined) configureS3({ endpointUrl: opts.endpointUrl });
+}
+
+function endpointOption(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--endpoint-url: ${JSON.stringify(value)} is not a URL (expected e.g. http://127.0.0.1:9000)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--endpoint-url: must be http:// or https://, not ${JSON.stringify(value)}`);
+  return value;
+}
+
 interface NormalizeOptions {
+  endpointUrl?: string;
   outDir?: string;
   gzip?: boolean;
   skipExisting?: boolean;
@@ -140,12 +173,12 @@ Exit status: 0 all records normalized, 1 some records failed (the rest written),
   program
     .command('normalize')
     .description('parse log files (or stdin) and write one normalized JSON object per line to stdout')
-    .argument('[files...]', 'input files, gzip or plain; - or nothing reads stdin')
+    .argument('[files...]', 'input files, folders or s3://bucket/prefix, gzip or plain; - or nothing reads stdin')
     .addOption(new Option('-t, --type <LogType>', `the log type (${LOG_TYPE_NAMES.join(', ')})`))
-    .option('-e, --errors <file>', 'write error reports to this file as NDJSON instead of stderr')
+    .option('-e, --errors <file>', 'write error reports to this file (or s3://bucket/key) as NDJSON instead of stderr')
     .option('-q, --quiet', 'no summary, notices or progress on stderr (errors are still reported)')
     .option('-L, --follow', 'follow symbolic links inside directories (loops detected, each file read once); links named as arguments are always followed')
-    .option('-o, --out-dir <dir>', 'write one .ndjson file per input under <dir>, mirroring the input paths, instead of stdout')
+    .option('-o, --out-dir <dir>', 'write one .ndjson file per input under <dir> (or s3://bucket/prefix), mirroring the input paths, instead of stdout')
     .option('-z, --gzip', 'with --out-dir: write .ndjson.gz files')
     .option('--skip-existing', 'with --out-dir: leave inputs whose output already exists (resume a run)')
     .option('--since <time>', 'only records whose p_event_time is at or after <time> (RFC3339, 2024-01-31, or 2h/7d ago)', timeBound('--since', 'start'))
@@ -156,9 +189,12 @@ Exit status: 0 all records normalized, 1 some records failed (the rest written),
     .option('--detect <mode>', 'without --type: decide the type per input from its first records (input, the default) or line by line for mixed streams (per-line)', detectMode)
     .option('--vpc-format <fields>', 'AWS.VPCFlow field list for input without a header line, e.g. "version srcaddr dstaddr" or "${srcaddr} ${dstaddr}"')
     .option('--max-line-bytes <n>', 'longest line accepted in a text format', integerOption('--max-line-bytes', 1024, 1 << 29), DEFAULT_MAX_LINE_BYTES)
+    .option('--endpoint-url <url>', 'S3-compatible endpoint for s3:// paths (path-style); default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, or AWS', endpointOption)
     .addHelpText('after', `
 Examples:
   awslogs normalize --type AWS.VPCFlow flow.log.gz
+  awslogs normalize --since 2024-05-01 --until 2024-05-02 s3://my-log-bucket/AWSLogs/
+  awslogs normalize --out-dir s3://my-normalized/flows/ --gzip s3://my-log-bucket/AWSLogs/
   zcat flow.log.gz | awslogs normalize --type AWS.VPCFlow | jq -c 'select(.action == "REJECT")'
   awslogs normalize AWSLogs/123456789012/vpcflowlogs/us-east-1/2024/01/01/*.log.gz   # type detected
   awslogs normalize --detect per-line mixed.log
@@ -169,6 +205,7 @@ Examples:
     .action(async (files: string[], opts: NormalizeOptions) => {
       const logType = opts.type === undefined ? undefined : findLogType(opts.type);
       requireInputs(files);
+      checkS3Options(files, opts);
       if (opts.type !== undefined && logType === undefined) throw new UsageError(unknownTypeMessage(opts.type));
       if (logType !== undefined && opts.detect !== undefined) throw new UsageError('--detect and --type exclude each other');
       if (opts.outDir === undefined && (opts.gzip === true || opts.skipExisting === true)) {
@@ -211,16 +248,19 @@ Examples:
     .argument('[files...]', 'input files or directories (walked as by normalize), gzip or plain; - or nothing reads stdin')
     .option('--vpc-format <fields>', 'as for normalize')
     .option('-L, --follow', 'as for normalize: follow symbolic links inside directories')
+    .option('--endpoint-url <url>', 'as for normalize: S3-compatible endpoint for s3:// paths', endpointOption)
     .addHelpText('after', `
 Examples:
   awslogs detect downloads/*.gz
   awslogs detect synced-bucket/ | awk -F'\t' '$2 == "unknown"'
   for f in *.gz; do [ "$(awslogs detect "$f" | cut -f2)" = AWS.ALB ] && echo "$f"; done`)
-    .action(async (files: string[], raw: { vpcFormat?: string; follow?: boolean }) => {
+    .action(async (files: string[], raw: { vpcFormat?: string; follow?: boolean; endpointUrl?: string }) => {
       requireInputs(files);
+      checkS3Options(files, raw);
       const settings = { detect: 'input' as const, candidates: LOG_TYPES, parserOptions: parserOptions(raw.vpcFormat), maxLineBytes: DEFAULT_MAX_LINE_BYTES };
       const reporter = new Reporter(new Terminal(process.stderr), undefined, false);
       const expanded = await expandInputs(files, { follow: raw.follow === true });
+      if (expanded.fatal !== undefined) throw new UsageError(expanded.fatal);
       let code = 0;
       // A path that cannot be read is an error for it alone: the others are still detected.
       for (const u of expanded.unreadable) {

@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { isS3Url, parseS3Url } from '../s3/url.js';
 import { GzipDataError, gunzip, type GunzipOptions } from './gunzip.js';
 
 const READ_CHUNK = 1 << 20; // 1 MiB reads: measurably faster than 64 KiB
@@ -31,7 +32,7 @@ export interface InputInfo {
  * `path` names it in messages (invalid bytes shown `\xNN`) and `bytes` is
  * what is opened (a Uint8Array once it has crossed to a worker thread).
  */
-export type InputPath = string | { readonly path: string; readonly bytes?: Uint8Array };
+export type InputPath = string | { readonly path: string; readonly bytes?: Uint8Array; readonly etag?: string };
 
 /** The name of an input in messages and error reports. */
 export function shownPath(input: InputPath): string {
@@ -68,7 +69,15 @@ export async function* readInput(
   notice?: (message: string) => void,
 ): AsyncGenerator<Buffer> {
   const path = openPath(input);
-  const source: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK });
+  let s3Reread: ((start: number, end?: number) => AsyncGenerator<Buffer>) | undefined;
+  let source: AsyncIterable<Buffer>;
+  if (typeof path === 'string' && isS3Url(path)) {
+    const opened = await openS3Input(path, typeof input === 'string' ? undefined : input.etag);
+    source = opened.body;
+    s3Reread = opened.reread;
+  } else {
+    source = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK }) as Readable;
+  }
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let head: Buffer;
   try {
@@ -105,12 +114,12 @@ export async function* readInput(
     return;
   }
 
-  // Only a regular file reads the same bytes again (not stdin, a pipe or /dev/fd/N).
-  const rereadable = path !== '-' && await isRegularFile(path);
+  // Only a regular file or an S3 object (a ranged GET) reads the same bytes again (not stdin, a pipe or /dev/fd/N).
+  const reread = s3Reread ?? (path !== '-' && await isRegularFile(path) ? (start: number, end?: number) => rereadFile(path, start, end) : undefined);
   try {
     yield* gunzipInput(rest(), {
       ...(notice !== undefined ? { notice } : {}),
-      ...(rereadable ? { reread: (start: number, end?: number) => rereadFile(path, start, end) } : {}),
+      ...(reread !== undefined ? { reread } : {}),
     });
   } finally {
     // After a hand-over (gunzip.ts) the first read may not be at its end: close it.
@@ -166,6 +175,40 @@ async function* innerLayers(output: AsyncGenerator<Buffer>, options: GunzipOptio
     if (err instanceof GzipDataError) throw new InputError(`${err.message} (in gzip layer ${layer + 1}: gzip inside the gzip data)`, err.cutShort);
     throw err;
   }
+}
+
+/**
+ * An s3:// input opened with GetObject (src/s3/read.ts, loaded only for
+ * S3 inputs); its failures as InputError, like a file's: the object alone
+ * is unreadable, the run goes on. Errors mid-stream name the object.
+ */
+async function openS3Input(url: string, etag: string | undefined): Promise<{ body: AsyncIterable<Buffer>; reread: (start: number, end?: number) => AsyncGenerator<Buffer> }> {
+  const location = parseS3Url(url);
+  if (typeof location === 'string') throw new InputError(location);
+  const { openS3Object } = await import('../s3/read.js');
+  let opened;
+  try {
+    opened = await openS3Object(location, etag);
+  } catch (err) {
+    throw new InputError((err as Error).message);
+  }
+  const named = (err: unknown) => new InputError(`reading s3://${location.bucket}/${location.key} failed: ${(err as Error).message ?? String(err)}`);
+  return {
+    body: (async function* () {
+      try {
+        for await (const chunk of opened.body) yield chunk;
+      } catch (err) {
+        throw named(err);
+      }
+    })(),
+    reread: async function* (start: number, end?: number) {
+      try {
+        yield* opened.reread(start, end);
+      } catch (err) {
+        throw named(err);
+      }
+    },
+  };
 }
 
 async function isRegularFile(path: string | Buffer): Promise<boolean> {

@@ -9,6 +9,7 @@ import { isUtf8 } from 'node:buffer';
 import type { BigIntStats, Dirent } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, normalize } from 'node:path';
+import { formatS3Url, isS3Url, parseS3Url } from '../s3/url.js';
 
 export interface InputFile {
   /**
@@ -23,6 +24,8 @@ export interface InputFile {
   size?: number;
   /** The path's bytes, set only when they are not valid UTF-8 (a string cannot hold them). */
   bytes?: Buffer;
+  /** An S3 object (`path` is `s3://bucket/key`): its ETag as listed, which pins every read to that version. */
+  etag?: string;
 }
 
 /** Why a walk passed over a path. */
@@ -37,7 +40,8 @@ export type SkipReason =
   | 'socket'
   | 'device'
   | 'the --out-dir'
-  | 'not a file';
+  | 'not a file'
+  | 'folder marker';
 
 export interface SkippedFile {
   /** The path passed over, shown as InputFile.path is. */
@@ -59,6 +63,10 @@ export interface ExpandedInputs {
   skipped: SkippedFile[];
   /** Paths that could not be read (the run goes on, and exits 2). */
   unreadable: UnreadableInput[];
+  /** s3:// arguments: objects listed (read or passed over) and ListObjectsV2 requests made. */
+  s3?: { listed: number; listCalls: number };
+  /** A failure that every S3 request would meet (credentials, a missing bucket, listing denied): the run stops, status 2. */
+  fatal?: string;
 }
 
 export interface ExpandOptions {
@@ -66,6 +74,8 @@ export interface ExpandOptions {
   follow: boolean;
   /** Never walked into when met inside a tree: a second run must not read the first run's output. */
   outDir?: string;
+  /** --since/--until: s3:// prefixes of AWS's dated layouts are listed only for the days that can hold them. */
+  range?: { since?: string; until?: string };
 }
 
 /** Expands arguments (files, directories, `-`; none means stdin) into the inputs of a run. Never throws for a path that cannot be read. */
@@ -75,9 +85,56 @@ export async function expandInputs(args: readonly string[], options: ExpandOptio
   const walker = new TreeWalker(options.follow, outDir, into);
   for (const arg of args.length === 0 ? ['-'] : args) {
     if (arg === '-') into.files.push({ path: '-', relative: 'stdin' });
-    else await walker.argument(arg);
+    else if (isS3Url(arg)) {
+      if (!await expandS3(arg, options, into)) break;
+    } else await walker.argument(arg);
   }
   return into;
+}
+
+/**
+ * An `s3://bucket/prefix` argument: its objects in key order (src/s3/list.ts,
+ * loaded only now: the SDK costs start-up time a plain run must not pay).
+ * `relative` is the key below the argument's last `/`, as below a folder.
+ * Returns false when the failure ends the run (`fatal` set).
+ */
+async function expandS3(arg: string, options: ExpandOptions, into: ExpandedInputs): Promise<boolean> {
+  const location = parseS3Url(arg);
+  if (typeof location === 'string') {
+    into.unreadable.push({ file: arg, problem: location });
+    return true;
+  }
+  const { listS3 } = await import('../s3/list.js');
+  const { S3Error } = await import('../s3/errors.js');
+  let listed;
+  try {
+    listed = await listS3(location, options.range);
+  } catch (err) {
+    if (!(err instanceof S3Error)) throw err;
+    if (err.problem.runLevel) {
+      into.fatal = err.message;
+      return false;
+    }
+    into.unreadable.push({ file: arg, problem: err.message });
+    return true;
+  }
+  const base = location.key.lastIndexOf('/') + 1;
+  into.s3 ??= { listed: 0, listCalls: 0 };
+  into.s3.listed += listed.objects.length + listed.skipped.length;
+  into.s3.listCalls += listed.listCalls;
+  if (listed.objects.length === 0 && listed.skipped.length === 0 && location.key !== '' && !location.key.endsWith('/')) {
+    into.unreadable.push({ file: arg, problem: 'no such object, and no objects below it' });
+  }
+  for (const s of listed.skipped) into.skipped.push({ file: formatS3Url({ bucket: location.bucket, key: s.key }), reason: s.reason });
+  for (const o of listed.objects) {
+    into.files.push({
+      path: formatS3Url({ bucket: location.bucket, key: o.key }),
+      relative: o.key.slice(base),
+      size: o.size,
+      ...(o.etag !== undefined ? { etag: o.etag } : {}),
+    });
+  }
+  return true;
 }
 
 /** One line for a skipped path: what it is and why it was not read. */
@@ -94,6 +151,7 @@ export function describeSkip(s: SkippedFile): string {
     case 'device': return 'a device file, never opened';
     case 'the --out-dir': return 'the --out-dir of this run, never read as input';
     case 'not a file': return 'not a regular file';
+    case 'folder marker': return 'an empty object named like a folder (the console\'s "Create folder")';
   }
 }
 

@@ -16,6 +16,7 @@ import type { ReportSink } from './normalize.js';
 import { ErrorsFileError } from './report.js';
 import { BatchedWriter } from './output.js';
 import type { InputPath } from './input.js';
+import { isS3Url } from '../s3/url.js';
 import { processInput, type InputHooks, type InputSettings, type ProcessedInput } from './process_input.js';
 
 const INPUT_EXTENSIONS = ['.log', '.json', '.jsonl', '.ndjson', '.txt', '.csv'];
@@ -26,7 +27,10 @@ export function outputPathFor(outDir: string, relativePath: string, gzip: boolea
   if (rel.endsWith('.gz')) rel = rel.slice(0, -3);
   const ext = INPUT_EXTENSIONS.find((e) => rel.endsWith(e));
   if (ext !== undefined) rel = rel.slice(0, -ext.length);
-  return join(outDir, rel + (gzip ? '.ndjson.gz' : '.ndjson'));
+  const name = rel + (gzip ? '.ndjson.gz' : '.ndjson');
+  // An S3 key is not a path: no `.` or `..` folding, no doubled `/` removed (path.join would also turn `s3://` into `s3:/`).
+  if (isS3Url(outDir)) return outDir.endsWith('/') ? outDir + name : `${outDir}/${name}`;
+  return join(outDir, name);
 }
 
 /** Appended to the output of an input that did not complete: it must not look complete. */

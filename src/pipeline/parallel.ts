@@ -16,6 +16,8 @@ import type { ErrorReport } from '../core/errors.js';
 import { registerStopper } from './cleanup.js';
 import type { ErrorSink } from './normalize.js';
 import { temporaryPathFor } from './outdir.js';
+import { currentS3Settings } from '../s3/client.js';
+import { isS3Url } from '../s3/url.js';
 import { waitForDrain } from './output.js';
 import type { InputHooks, InputSettings, ProcessedInput } from './process_input.js';
 import type { Job } from './run.js';
@@ -60,6 +62,30 @@ export interface ParallelSettings extends InputSettings {
   skipExisting: boolean;
 }
 
+/** How long an interrupted worker is given to abort its uploads before it is terminated. */
+const STOP_WAIT_MS = 2000;
+
+/** Asks a worker to abort its uploads; resolves on its answer, or after STOP_WAIT_MS. */
+function askToStop(w: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(finish, STOP_WAIT_MS);
+    function finish(): void {
+      clearTimeout(timer);
+      w.off('message', onMessage);
+      resolve();
+    }
+    function onMessage(msg: WorkerMessage): void {
+      if (msg.kind === 'stopped') finish();
+    }
+    w.on('message', onMessage);
+    try {
+      w.postMessage({ kind: 'stop' } satisfies MainMessage);
+    } catch {
+      finish();
+    }
+  });
+}
+
 export async function processInParallel(
   jobs: readonly Job[],
   settings: ParallelSettings,
@@ -81,8 +107,15 @@ export async function processInParallel(
   let spills = 0;
   /** Bytes of later inputs' output held in memory (the `bytes` of every pending input). */
   let buffered = 0;
-  /** A signal terminates the workers before temporary files are removed, so none is created after. */
-  const unregisterStopper = registerStopper(() => Promise.all(workers.map((w) => w.terminate())));
+  /**
+   * A signal terminates the workers before temporary files are removed, so
+   * none is created after; each is first asked to abort its S3 uploads (a
+   * terminated thread cannot), for at most STOP_WAIT_MS.
+   */
+  const unregisterStopper = registerStopper(() => Promise.all(workers.map(async (w) => {
+    await askToStop(w);
+    await w.terminate();
+  })));
   /** Gives back an input's share of the memory budget once its chunks are written or spilled. */
   const release = (p: Pending) => {
     buffered -= p.bytes;
@@ -146,10 +179,11 @@ export async function processInParallel(
       parserOptions: settings.parserOptions,
       maxLineBytes: settings.maxLineBytes,
       ...(settings.filter !== undefined ? { filter: settings.filter } : {}),
+      s3: currentS3Settings(),
     };
     next++;
     // Known here before the worker creates it, so that a signal can remove it whatever the worker has told.
-    if (job.output !== undefined) hooks.temporary?.(temporaryPathFor(job.output), true);
+    if (job.output !== undefined && !isS3Url(job.output)) hooks.temporary?.(temporaryPathFor(job.output), true);
     w.postMessage(request);
   };
 
@@ -178,6 +212,7 @@ export async function processInParallel(
     const advanceOrFail = () => advance().catch(reject);
 
     const onMessage = (w: Worker, msg: WorkerMessage) => {
+      if (msg.kind === 'stopped') return;
       if (msg.kind === 'progress') return hooks.progress?.(msg.bytes, msg.written, msg.failed, msg.textBytes);
       if (msg.kind === 'temporary') return hooks.temporary?.(msg.path, msg.exists);
       const p = pending[msg.index]!;
@@ -213,7 +248,7 @@ export async function processInParallel(
           return;
         case 'done':
           p.result = msg.result;
-          if (jobs[msg.index]!.output !== undefined) hooks.temporary?.(temporaryPathFor(jobs[msg.index]!.output!), false);
+          if (jobs[msg.index]!.output !== undefined && !isS3Url(jobs[msg.index]!.output!)) hooks.temporary?.(temporaryPathFor(jobs[msg.index]!.output!), false);
           if (msg.result.outputStopsRun === true) stopping = true;
           startJob(w);
           if (atHead && !copying) advanceOrFail();

@@ -3,7 +3,10 @@
 // printed at the end, as text or (--summary json) one JSON object. Input text
 // (file names, messages quoting a record) is escaped for the terminal here,
 // in one place; with --summary json every line is a JSON object with a kind.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { isS3Url, parseS3Url } from '../s3/url.js';
+import { registerStopper } from './cleanup.js';
 import type { ErrorReport } from '../core/errors.js';
 import { BatchedWriter } from './output.js';
 import { describeSkip, skippedCounts, type SkippedFile } from './inputs.js';
@@ -47,15 +50,19 @@ export interface RunSummary {
   skippedFiles: SkippedFile[];
   seconds: number;
   exitStatus: number;
+  /** s3:// inputs: objects listed (read or passed over), ListObjectsV2 requests, objects read. */
+  s3?: { listed: number; listCalls: number; read: number };
 }
 
 /** The --errors file cannot be written (a full disk): the run stops with status 2. */
 export class ErrorsFileError extends Error {}
 
 export class Reporter {
-  private readonly file: WriteStream | undefined;
+  private file: Writable | undefined;
   private writeFailure: Error | undefined;
-  private readonly fileWriter: BatchedWriter | undefined;
+  private fileWriter: BatchedWriter | undefined;
+  /** --errors s3://bucket/key: the upload the reports stream into, complete at close(). */
+  private upload: { done: Promise<void>; abort: () => Promise<void>; unregister: () => void } | undefined;
   private errorsShown = 0;
   private errorsTotal = 0;
   private readonly noticesSeen = new Set<string>();
@@ -65,7 +72,7 @@ export class Reporter {
     private readonly errorsPath: string | undefined,
     private readonly quiet: boolean,
   ) {
-    if (errorsPath !== undefined) {
+    if (errorsPath !== undefined && !isS3Url(errorsPath)) {
       this.file = createWriteStream(errorsPath);
       this.file.on('error', (err) => { this.writeFailure ??= err; });
       this.fileWriter = new BatchedWriter(this.file);
@@ -79,11 +86,30 @@ export class Reporter {
 
   /** Resolves once the --errors file can be written (rejects with its open error). */
   async ready(): Promise<void> {
+    if (this.errorsPath !== undefined && isS3Url(this.errorsPath)) return this.startUpload(this.errorsPath);
     if (this.file === undefined) return;
     await new Promise<void>((resolve, reject) => {
       this.file!.once('ready', () => resolve());
       this.file!.once('error', reject);
     });
+  }
+
+  /**
+   * --errors s3://bucket/key: one object, streamed by a multipart upload
+   * that completes at close() (aborted on an interrupt). The bucket is
+   * checked first, so a missing one fails the run before any work.
+   */
+  private async startUpload(url: string): Promise<void> {
+    const location = parseS3Url(url);
+    if (typeof location === 'string') throw new Error(location);
+    if (location.key === '' || location.key.endsWith('/')) throw new Error('needs an object key (s3://bucket/errors.ndjson), not a prefix');
+    const { checkS3Bucket, startS3Upload } = await import('../s3/upload.js');
+    await checkS3Bucket(location.bucket);
+    const upload = await startS3Upload(location, 'application/x-ndjson');
+    upload.done.catch((err: Error) => { this.writeFailure ??= err; });
+    this.upload = { done: upload.done, abort: upload.abort, unregister: registerStopper(upload.abort) };
+    this.file = upload.stream;
+    this.fileWriter = new BatchedWriter(upload.stream);
   }
 
   error(report: ErrorReport): void {
@@ -166,8 +192,12 @@ export class Reporter {
       if (this.writeFailure !== undefined) throw this.writeFailure;
       await this.fileWriter.flush();
       await new Promise<void>((resolve, reject) => this.file!.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      await this.upload?.done;
     } catch (err) {
+      await this.upload?.abort();
       throw this.failure(err);
+    } finally {
+      this.upload?.unregister();
     }
   }
 
@@ -192,6 +222,10 @@ export class Reporter {
     if (troubled.length > 0) {
       const more = troubled.length > 5 ? `, and ${troubled.length - 5} more` : '';
       this.terminal.line(`awslogs: ${troubled.length} ${troubled.length === 1 ? 'input' : 'inputs'} with a problem (named above): ${troubled.slice(0, 5).join(', ')}${more}`);
+    }
+    if (run.s3 !== undefined) {
+      const { listed, listCalls, read } = run.s3;
+      this.terminal.line(`awslogs: S3: ${listed} ${listed === 1 ? 'object' : 'objects'} listed (${listCalls} list ${listCalls === 1 ? 'request' : 'requests'}), ${read} read`);
     }
     if (run.inputs.length > 1) this.terminal.line(`awslogs: ${run.inputs.length} inputs in ${run.seconds.toFixed(1)}s`);
   }
@@ -218,6 +252,7 @@ export class Reporter {
       types: Object.fromEntries([...run.types].map(([name, t]) => [name, { ...t, seconds: Math.round(t.seconds * 1000) / 1000 }])),
       inputs: run.inputs,
       skippedFiles: run.skippedFiles,
+      ...(run.s3 !== undefined ? { s3: run.s3 } : {}),
     });
   }
 }

@@ -14,6 +14,8 @@ import { MAX_WORKERS, processInParallel } from './parallel.js';
 import { findOutputClashes, findOutputOverInput } from './output_safety.js';
 import { processInput, type InputSettings, type ProcessedInput } from './process_input.js';
 import { Progress } from './progress.js';
+import { normalizeToObject, s3OutputExists } from './s3_output.js';
+import { isS3Url, parseS3Url } from '../s3/url.js';
 import { TypeTime } from './type_time.js';
 import { ErrorsFileError, Reporter, type InputSummary, type RunSummary, type TypeTotals } from './report.js';
 import type { Terminal } from './terminal.js';
@@ -73,25 +75,77 @@ function planJobs(files: readonly InputFile[], opts: RunOptions): Job[] | string
  * with an earlier one (an error for that input only).
  */
 function outputSafetyProblem(opts: RunOptions, files: readonly InputFile[], jobs: readonly Job[]): string | undefined {
-  const withOutput = jobs.filter((j) => j.output !== undefined);
+  // S3 outputs were checked before the listing (s3OutputOverInput); the file system checks see only local paths.
+  const local = (p: string | undefined) => p !== undefined && !isS3Url(p);
+  const withOutput = jobs.filter((j) => local(j.output));
   const outputs = withOutput.map((j) => ({ input: j.input.path, output: j.output! }));
-  if (opts.outDir !== undefined) {
-    for (const [index, clash] of findOutputClashes(opts.outDir, outputs)) withOutput[index]!.outputClash = clash;
+  if (local(opts.outDir)) {
+    for (const [index, clash] of findOutputClashes(opts.outDir!, outputs)) withOutput[index]!.outputClash = clash;
   }
   return findOutputOverInput({
-    args: opts.inputs,
-    inputs: files.map((f) => f.path),
-    ...(opts.errorsFile !== undefined ? { errorsFile: opts.errorsFile } : {}),
-    ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
+    args: opts.inputs.filter((a) => !isS3Url(a)),
+    inputs: files.map((f) => f.path).filter((p) => !isS3Url(p)),
+    ...(local(opts.errorsFile) ? { errorsFile: opts.errorsFile! } : {}),
+    ...(local(opts.outDir) ? { outDir: opts.outDir! } : {}),
     outputs,
     stdoutUsed: opts.outDir === undefined,
   });
 }
 
+/**
+ * An S3 --out-dir or --errors inside an s3:// input (or an input inside the
+ * --out-dir): this run or the next would read its own output as logs.
+ */
+function s3OutputOverInput(opts: RunOptions): string | undefined {
+  const inputs = opts.inputs.filter(isS3Url);
+  for (const [option, target] of [['--out-dir', opts.outDir], ['--errors', opts.errorsFile]] as const) {
+    if (target === undefined || !isS3Url(target)) continue;
+    const out = parseS3Url(target);
+    if (typeof out === 'string') return `${option}: ${out}`;
+    for (const arg of inputs) {
+      const input = parseS3Url(arg);
+      if (typeof input === 'string' || input.bucket !== out.bucket) continue;
+      if (out.key.startsWith(input.key) || (option === '--out-dir' && input.key.startsWith(out.key))) {
+        return `${option} ${target} overlaps the input ${arg}: a run would read its own output as logs; choose a prefix outside the inputs`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Why the bucket of an s3:// output cannot be written (missing, credentials), or undefined. */
+async function s3BucketProblem(url: string): Promise<string | undefined> {
+  const location = parseS3Url(url);
+  if (typeof location === 'string') return location;
+  const { checkS3Bucket } = await import('../s3/upload.js');
+  try {
+    await checkS3Bucket(location.bucket);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 export async function runNormalize(opts: RunOptions): Promise<number> {
   const started = Date.now();
   const terminal = opts.terminal;
-  const expanded = await expandInputs(opts.inputs, { follow: opts.follow === true, ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}) });
+  const range = opts.filter?.since !== undefined || opts.filter?.until !== undefined
+    ? { ...(opts.filter.since !== undefined ? { since: opts.filter.since } : {}), ...(opts.filter.until !== undefined ? { until: opts.filter.until } : {}) }
+    : undefined;
+  const unsafeS3 = s3OutputOverInput(opts);
+  if (unsafeS3 !== undefined) {
+    terminal.finalLine('usage-error', unsafeS3, EXIT_USAGE);
+    return EXIT_USAGE;
+  }
+  const expanded = await expandInputs(opts.inputs, {
+    follow: opts.follow === true,
+    ...(opts.outDir !== undefined && !isS3Url(opts.outDir) ? { outDir: opts.outDir } : {}),
+    ...(range !== undefined ? { range } : {}),
+  });
+  if (expanded.fatal !== undefined) {
+    terminal.finalLine('fatal', expanded.fatal, EXIT_USAGE);
+    return EXIT_USAGE;
+  }
   const jobs = planJobs(expanded.files, opts);
   if (typeof jobs === 'string') {
     terminal.finalLine('usage-error', jobs, EXIT_USAGE);
@@ -108,6 +162,13 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   } catch (err) {
     terminal.finalLine('usage-error', `--errors ${opts.errorsFile ?? ''}: cannot write (${(err as Error).message})`, EXIT_USAGE);
     return EXIT_USAGE;
+  }
+  if (opts.outDir !== undefined && isS3Url(opts.outDir)) {
+    const problem = await s3BucketProblem(opts.outDir);
+    if (problem !== undefined) {
+      terminal.finalLine('fatal', `--out-dir ${opts.outDir}: ${problem}`, EXIT_USAGE);
+      return EXIT_USAGE;
+    }
   }
   if (expanded.skipped.length <= 5) for (const s of expanded.skipped) reporter.skippedFile(s);
   const progress = !opts.quiet && terminal.live
@@ -176,8 +237,12 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   };
   const inThisThread = async (job: Job): Promise<ProcessedInput> => {
     if (job.output === undefined) return processInput(job.input, opts, standard, out, reporter, hooks);
-    if (opts.skipExisting && existsSync(job.output)) return { counts: new Map(), skippedExisting: true };
     try {
+      if (isS3Url(job.output)) {
+        if (opts.skipExisting && await s3OutputExists(job.output)) return { counts: new Map(), skippedExisting: true };
+        return await normalizeToObject(job.input, job.output, opts.gzip, opts, standard, reporter, hooks);
+      }
+      if (opts.skipExisting && existsSync(job.output)) return { counts: new Map(), skippedExisting: true };
       return await normalizeToFile(job.input, job.output, opts.gzip, opts, standard, reporter, hooks);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
@@ -224,7 +289,14 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   if (unreadable > 0 || outputFailed) exitStatus = EXIT_USAGE;
   const seconds = (Date.now() - started) / 1000;
   typeTime.fill(types, seconds);
-  const run: RunSummary = { inputs, types, skippedFiles: expanded.skipped, seconds, exitStatus };
+  const run: RunSummary = {
+    inputs,
+    types,
+    skippedFiles: expanded.skipped,
+    seconds,
+    exitStatus,
+    ...(expanded.s3 !== undefined ? { s3: { ...expanded.s3, read: inputs.filter((i) => isS3Url(i.file) && i.skippedExisting !== true).length } } : {}),
+  };
   if (opts.summary === 'json') reporter.summaryJson(run);
   else reporter.summaryText(run);
   return exitStatus;

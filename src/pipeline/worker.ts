@@ -14,6 +14,10 @@ import type { RecordFilter, ReportSink } from './normalize.js';
 import { BatchedWriter } from './output.js';
 import type { InputPath } from './input.js';
 import { OutputError, normalizeToFile, failedOutputResult } from './outdir.js';
+import { normalizeToObject, s3OutputExists } from './s3_output.js';
+import { stopAndRemoveTemporaryPaths } from './cleanup.js';
+import { configureS3, type S3Settings } from '../s3/client.js';
+import { isS3Url } from '../s3/url.js';
 import { processInput, type DetectMode, type InputHooks, type InputSettings, type ProcessedInput } from './process_input.js';
 
 export const MAX_IN_FLIGHT = 4;
@@ -34,8 +38,12 @@ export type MainMessage =
     parserOptions: ParserOptions;
     maxLineBytes: number;
     filter?: RecordFilter;
+    /** The main thread's --endpoint-url, so that this thread's S3 client goes to the same place. */
+    s3?: S3Settings;
   }
-  | { kind: 'ack' };
+  | { kind: 'ack' }
+  /** An interrupt: abort the uploads in flight (so they leave no object), then answer 'stopped'. */
+  | { kind: 'stop' };
 
 export type JobRequest = Extract<MainMessage, { kind: 'job' }>;
 
@@ -46,7 +54,8 @@ export type WorkerMessage =
   | { kind: 'notice'; index: number; file: string; message: string }
   | { kind: 'progress'; bytes: number; written: number; failed: number; textBytes: number }
   | { kind: 'temporary'; path: string; exists: boolean }
-  | { kind: 'done'; index: number; result: ProcessedInput };
+  | { kind: 'done'; index: number; result: ProcessedInput }
+  | { kind: 'stopped' };
 
 /** Sends error reports and notices to the main thread, which owns stderr and --errors. */
 class PortReporter implements ReportSink {
@@ -103,11 +112,17 @@ function serve(port: NonNullable<typeof parentPort>): void {
       const writer = new BatchedWriter(out);
       result = await processInput(job.file, settings, standard, writer, reporter, hooks);
       await writer.flush();
-    } else if (job.skipExisting && existsSync(job.output)) {
-      result = { counts: new Map(), skippedExisting: true };
     } else {
       try {
-        result = await normalizeToFile(job.file, job.output, job.gzip, settings, standard, reporter, hooks);
+        if (isS3Url(job.output)) {
+          result = job.skipExisting && await s3OutputExists(job.output)
+            ? { counts: new Map(), skippedExisting: true }
+            : await normalizeToObject(job.file, job.output, job.gzip, settings, standard, reporter, hooks);
+        } else if (job.skipExisting && existsSync(job.output)) {
+          result = { counts: new Map(), skippedExisting: true };
+        } else {
+          result = await normalizeToFile(job.file, job.output, job.gzip, settings, standard, reporter, hooks);
+        }
       } catch (err) {
         if (!(err instanceof OutputError)) throw err;
         result = failedOutputResult(err);
@@ -119,6 +134,11 @@ function serve(port: NonNullable<typeof parentPort>): void {
   };
 
   port.on('message', (msg: MainMessage) => {
+    if (msg.kind === 'stop') {
+      void stopAndRemoveTemporaryPaths().finally(() => send({ kind: 'stopped' }));
+      return;
+    }
+    if (msg.kind === 'job' && msg.s3 !== undefined) configureS3(msg.s3);
     if (msg.kind === 'ack') {
       inFlight--;
       const r = resume;
