@@ -1,0 +1,181 @@
+// A real S3 protocol server for tests: s3rver (from npm) in this process on
+// 127.0.0.1 and a free port, with a temporary directory, behind a small
+// HTTP proxy of ours. The proxy
+// - counts and records every ListObjectsV2 request (`list-type=2`), so a
+//   test can check which prefixes a run listed;
+// - works around s3rver 3.7.1's delimiter listing, which does not go below
+//   one level (its directory walk stops at the first `/` past the prefix,
+//   so `AWSLogs/123/` never shows as a common prefix of `AWSLogs/`): a
+//   listing with `delimiter=/` is answered by the proxy from s3rver's own
+//   listing without a delimiter (all pages), grouped as S3 groups it;
+// - can answer chosen keys with 403 AccessDenied (s3rver has no policies).
+// s3rver checks the access key id but not the secret key: a test of bad
+// credentials uses an unknown key id (InvalidAccessKeyId), never a wrong secret.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+
+/** The key id and secret s3rver accepts. */
+export const S3RVER_KEY = 'S3RVER';
+
+export interface ListRequest {
+  bucket: string;
+  prefix: string;
+  delimiter: boolean;
+}
+
+export interface S3TestServer {
+  /** `http://127.0.0.1:PORT` (the proxy). */
+  endpoint: string;
+  /** The environment a CLI run against this server needs. */
+  env: Record<string, string>;
+  /** ListObjectsV2 requests since the last reset. */
+  lists: ListRequest[];
+  /** Every request since the last reset, as `METHOD /path?query`. */
+  requests: string[];
+  /** `bucket/key` paths answered 403 AccessDenied. */
+  forbidden: Set<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts s3rver and the proxy, with these buckets created. */
+export async function startS3Server(buckets: readonly string[]): Promise<S3TestServer> {
+  const directory = mkdtempSync(join(tmpdir(), 'awslogs-s3rver-'));
+  const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const inner = await s3rver.run();
+  const lists: ListRequest[] = [];
+  const requests: string[] = [];
+  const forbidden = new Set<string>();
+  const proxy: Server = createServer((req, res) => {
+    void handle(inner, req, res, lists, requests, forbidden).catch((err: unknown) => {
+      res.writeHead(500);
+      res.end(String(err));
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  return {
+    endpoint,
+    env: {
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: S3RVER_KEY,
+      AWS_SECRET_ACCESS_KEY: S3RVER_KEY,
+      // Not the user's profile or config: nothing from the machine running the tests.
+      AWS_CONFIG_FILE: join(directory, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(directory, 'no-credentials'),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    lists,
+    requests,
+    forbidden,
+    stop: async () => {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await s3rver.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+async function handle(inner: AddressInfo, req: IncomingMessage, res: ServerResponse, lists: ListRequest[], requests: string[], forbidden: Set<string>): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://proxy');
+  requests.push(`${req.method ?? ''} ${url.pathname}${url.search}`);
+  const bucket = decodeURIComponent(url.pathname.split('/')[1] ?? '');
+  if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
+    const delimiter = url.searchParams.get('delimiter');
+    lists.push({ bucket, prefix: url.searchParams.get('prefix') ?? '', delimiter: delimiter !== null });
+    if (delimiter === '/') return listWithDelimiter(inner, bucket, url.searchParams.get('prefix') ?? '', res);
+  }
+  if (forbidden.has(decodeURIComponent(url.pathname.slice(1)))) {
+    req.resume();
+    res.writeHead(403, { 'content-type': 'application/xml' });
+    res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+    return;
+  }
+  await forward(inner, req, res);
+}
+
+function forward(inner: AddressInfo, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = request({ host: inner.address, port: inner.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 500, answer.headers);
+      answer.pipe(res);
+      answer.on('end', resolve);
+      answer.on('error', reject);
+    });
+    out.on('error', reject);
+    req.pipe(out);
+  });
+}
+
+interface Entry {
+  key: string;
+  size: string;
+  etag: string;
+  lastModified: string;
+}
+
+function fetchText(inner: AddressInfo, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request({ host: inner.address, port: inner.port, method: 'GET', path }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (c: Buffer) => chunks.push(c));
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 500, body: Buffer.concat(chunks).toString('utf8') }));
+      answer.on('error', reject);
+    }).on('error', reject).end();
+  });
+}
+
+function tag(xml: string, name: string): string {
+  return new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml)?.[1] ?? '';
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function unescapeXml(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;|&#39;|&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** A delimited listing computed from s3rver's full listing of the prefix (one page: test buckets are small). */
+async function listWithDelimiter(inner: AddressInfo, bucket: string, prefix: string, res: ServerResponse): Promise<void> {
+  const entries: Entry[] = [];
+  let token: string | undefined;
+  for (;;) {
+    const query = new URLSearchParams({ 'list-type': '2', prefix, ...(token !== undefined ? { 'continuation-token': token } : {}) });
+    const page = await fetchText(inner, `/${encodeURIComponent(bucket)}?${query.toString()}`);
+    if (page.status !== 200) {
+      res.writeHead(page.status, { 'content-type': 'application/xml' });
+      res.end(page.body);
+      return;
+    }
+    for (const m of page.body.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+      entries.push({ key: unescapeXml(tag(m[1]!, 'Key')), size: tag(m[1]!, 'Size'), etag: tag(m[1]!, 'ETag'), lastModified: tag(m[1]!, 'LastModified') });
+    }
+    if (tag(page.body, 'IsTruncated') !== 'true') break;
+    token = unescapeXml(tag(page.body, 'NextContinuationToken'));
+  }
+  const contents: Entry[] = [];
+  const prefixes = new Set<string>();
+  for (const e of entries) {
+    const slash = e.key.indexOf('/', prefix.length);
+    if (slash < 0) contents.push(e);
+    else prefixes.add(e.key.slice(0, slash + 1));
+  }
+  const xml = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+    `<Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><Delimiter>/</Delimiter>`,
+    `<KeyCount>${contents.length + prefixes.size}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>`,
+    ...contents.map((e) => `<Contents><Key>${escapeXml(e.key)}</Key><LastModified>${e.lastModified}</LastModified><ETag>${e.etag}</ETag><Size>${e.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`),
+    ...[...prefixes].sort().map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`),
+    '</ListBucketResult>',
+  ].join('');
+  res.writeHead(200, { 'content-type': 'application/xml' });
+  res.end(xml);
+}
