@@ -1,9 +1,11 @@
 // Unit tests of src/lambda/config.ts and src/lambda/output_key.ts: the
 // environment checked whole at start, and output keys that are a pure,
 // unambiguous function of what identifies the input.
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../src/lambda/config.js';
+import { ROOT } from './helpers/cli.js';
 import { MAX_KEY_BYTES, contentTag, errorsKeyForObject, errorsKeyForPayload, outputKeyForObject, outputKeyForPayload, undecodablePayloadIdentity } from '../src/lambda/output_key.js';
 
 function configError(env: Record<string, string>): string {
@@ -81,4 +83,20 @@ test('output key: a CloudWatch Logs payload by owner, group, stream and first ev
   const bad = undecodablePayloadIdentity('!!');
   assert.equal(outputKeyForPayload(out, bad, false), outputKeyForPayload(out, undecodablePayloadIdentity('!!'), false));
   assert.notEqual(outputKeyForPayload(out, bad, false), outputKeyForPayload(out, undecodablePayloadIdentity('!?'), false));
+});
+
+test('awslogs/lambda is a package export whose import loads no AWS SDK module (the SDK comes with the first object)', () => {
+  // A resolve hook names every @aws-sdk module the import asks for; the last line proves the hook sees the SDK when it is loaded.
+  const hook = `export async function resolve(s, c, next) { if (s.includes('@aws-sdk')) process.stdout.write('SDK ' + s + '\\n'); return next(s, c); }`;
+  const script = `
+    import { register } from 'node:module';
+    register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
+    const m = await import('awslogs/lambda');
+    console.log('handler ' + typeof m.handler);
+    await (await import('./dist/src/s3/client.js')).loadSdk();`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines[0], 'handler function');
+  assert.match(lines[1] ?? '', /^SDK @aws-sdk\/client-s3$/);
 });

@@ -3,7 +3,6 @@
 // AWS writes, and what may follow them, without losing a byte before damage.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { GzipDataError, gunzip, type GunzipOptions } from './gunzip.js';
 
 const READ_CHUNK = 1 << 20; // 1 MiB reads: measurably faster than 64 KiB
@@ -31,7 +30,22 @@ export interface InputInfo {
  * `path` names it in messages (invalid bytes shown `\xNN`) and `bytes` is
  * what is opened (a Uint8Array once it has crossed to a worker thread).
  */
-export type InputPath = string | { readonly path: string; readonly bytes?: Uint8Array };
+export type InputPath = string | { readonly path: string; readonly bytes?: Uint8Array } | StreamedInput;
+
+/**
+ * An input that is no file: its bytes come from `open` (an S3 object, a
+ * payload of a Lambda event), named `path` in messages and reports. `reread`
+ * gives bytes [start, end) of it again, when it can (gzip recovery).
+ */
+export interface StreamedInput {
+  readonly path: string;
+  open(): AsyncIterable<Buffer>;
+  reread?(start: number, end?: number): AsyncGenerator<Buffer>;
+}
+
+function isStreamed(input: InputPath): input is StreamedInput {
+  return typeof input === 'object' && 'open' in input;
+}
 
 /** The name of an input in messages and error reports. */
 export function shownPath(input: InputPath): string {
@@ -39,7 +53,7 @@ export function shownPath(input: InputPath): string {
 }
 
 /** What the file system opens for an input. */
-function openPath(input: InputPath): string | Buffer {
+function openPath(input: Exclude<InputPath, StreamedInput>): string | Buffer {
   if (typeof input === 'string') return input;
   const bytes = input.bytes;
   return bytes === undefined ? input.path : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -67,9 +81,10 @@ export async function* readInput(
   info: InputInfo = { gzip: false, bytesRead: 0 },
   notice?: (message: string) => void,
 ): AsyncGenerator<Buffer> {
-  const path = openPath(input);
-  const source: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK });
-  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const path = isStreamed(input) ? undefined : openPath(input);
+  const source: AsyncIterable<Buffer> = path === undefined ? (input as StreamedInput).open()
+    : path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK });
+  const chunks = source[Symbol.asyncIterator]();
   let head: Buffer;
   try {
     // Two bytes decide the format; a first read shorter than that is rare but legal.
@@ -105,12 +120,13 @@ export async function* readInput(
     return;
   }
 
-  // Only a regular file reads the same bytes again (not stdin, a pipe or /dev/fd/N).
-  const rereadable = path !== '-' && await isRegularFile(path);
+  // Only a regular file reads the same bytes again (not stdin, a pipe or /dev/fd/N), or a streamed input that says how.
+  const reread = path === undefined ? (input as StreamedInput).reread?.bind(input)
+    : path !== '-' && await isRegularFile(path) ? (start: number, end?: number) => rereadFile(path, start, end) : undefined;
   try {
     yield* gunzipInput(rest(), {
       ...(notice !== undefined ? { notice } : {}),
-      ...(rereadable ? { reread: (start: number, end?: number) => rereadFile(path, start, end) } : {}),
+      ...(reread !== undefined ? { reread } : {}),
     });
   } finally {
     // After a hand-over (gunzip.ts) the first read may not be at its end: close it.
