@@ -7,6 +7,7 @@
 // duplicates on a retry, and exactly the failed message in batchItemFailures.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { handle, type BatchResponse, type HandlerDeps, type ObjectSummary } from '../src/lambda/handler.js';
@@ -44,6 +45,12 @@ async function read(bucket: string, key: string): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of (await openS3Object({ bucket, key })).body) chunks.push(c);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readBytes(bucket: string, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of (await openS3Object({ bucket, key })).body) chunks.push(c);
+  return Buffer.concat(chunks);
 }
 
 async function outputKeys(): Promise<string[]> {
@@ -229,4 +236,21 @@ test('a malformed configuration fails the invocation at start with one clear lin
 
 test('an event of no known shape throws naming what was found', async () => {
   await assert.rejects(handle({ hello: 'world' }, {}, deps()), /cannot read the event: event: expected an S3 event notification.*found an object with keys "hello"/);
+});
+
+test('AWSLOGS_GZIP=true writes <key>.<tag>.ndjson.gz holding the same records', async () => {
+  await clearOutputs();
+  await handle(sqs(['g1', vpcEventRecord]), {}, deps([], { env: { ...env, AWSLOGS_GZIP: 'true' } }));
+  const key = `${vpcOutput()}.gz`;
+  assert.deepEqual(await outputKeys(), [key]);
+  assert.deepEqual(masked(gunzipSync(await readBytes(OUT, key)).toString('utf8')), vpcExpected);
+});
+
+test('an output that cannot be written (no such bucket) fails its message, naming the bucket', async () => {
+  const log: string[] = [];
+  const result = await handle(sqs(['w1', vpcEventRecord]), {}, deps(log, { env: { AWSLOGS_OUTPUT: 's3://no-such-bucket/n/' } }));
+  assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: 'w1' }] });
+  const summary = JSON.parse(log.at(-1)!) as ObjectSummary;
+  assert.equal(summary.status, 'failed');
+  assert.match(summary.problem!, /NoSuchBucket.*no-such-bucket/);
 });

@@ -16,7 +16,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting
 import { PassThrough, type Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { makeErrorReport, type ErrorReport } from '../core/errors.js';
+import type { ErrorReport } from '../core/errors.js';
 import { StandardFields } from '../core/standard.js';
 import { decodeData } from '../envelopes/payload.js';
 import { LOG_TYPES } from '../logtypes/index.js';
@@ -324,7 +324,7 @@ class S3Reports implements ReportSink {
 
   error(report: ErrorReport): void {
     if (this.writer === undefined) this.start();
-    this.writer!.write(JSON.stringify(makeErrorReport(report.file, report.line, report.logType, report.error, report.raw, report.rawLength, report.logEvent)) + '\n');
+    this.writer!.write(JSON.stringify(report) + '\n');
   }
 
   notice(_file: string, message: string): void {
