@@ -32,7 +32,22 @@ export interface InputInfo {
  * `path` names it in messages (invalid bytes shown `\xNN`) and `bytes` is
  * what is opened (a Uint8Array once it has crossed to a worker thread).
  */
-export type InputPath = string | { readonly path: string; readonly bytes?: Uint8Array; readonly etag?: string };
+export type InputPath = string | { readonly path: string; readonly bytes?: Uint8Array; readonly etag?: string } | StreamedInput;
+
+/**
+ * An input that is no file: its bytes come from `open` (an S3 object, a
+ * payload of a Lambda event), named `path` in messages and reports. `reread`
+ * gives bytes [start, end) of it again, when it can (gzip recovery).
+ */
+export interface StreamedInput {
+  readonly path: string;
+  open(): AsyncIterable<Buffer>;
+  reread?(start: number, end?: number): AsyncGenerator<Buffer>;
+}
+
+function isStreamed(input: InputPath): input is StreamedInput {
+  return typeof input === 'object' && 'open' in input;
+}
 
 /** The name of an input in messages and error reports. */
 export function shownPath(input: InputPath): string {
@@ -40,7 +55,7 @@ export function shownPath(input: InputPath): string {
 }
 
 /** What the file system opens for an input. */
-function openPath(input: InputPath): string | Buffer {
+function openPath(input: Exclude<InputPath, StreamedInput>): string | Buffer {
   if (typeof input === 'string') return input;
   const bytes = input.bytes;
   return bytes === undefined ? input.path : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -68,13 +83,17 @@ export async function* readInput(
   info: InputInfo = { gzip: false, bytesRead: 0 },
   notice?: (message: string) => void,
 ): AsyncGenerator<Buffer> {
-  const path = openPath(input);
-  let s3Reread: ((start: number, end?: number) => AsyncGenerator<Buffer>) | undefined;
+  const path = isStreamed(input) ? undefined : openPath(input);
+  let streamReread: ((start: number, end?: number) => AsyncGenerator<Buffer>) | undefined;
   let source: AsyncIterable<Buffer>;
-  if (typeof path === 'string' && isS3Url(path)) {
-    const opened = await openS3Input(path, typeof input === 'string' ? undefined : input.etag);
+  if (path === undefined) {
+    const streamed = input as StreamedInput;
+    source = streamed.open();
+    streamReread = streamed.reread?.bind(streamed);
+  } else if (typeof path === 'string' && isS3Url(path)) {
+    const opened = await openS3Input(path, typeof input === 'string' ? undefined : (input as { etag?: string }).etag);
     source = opened.body;
-    s3Reread = opened.reread;
+    streamReread = opened.reread;
   } else {
     source = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK }) as Readable;
   }
@@ -114,8 +133,9 @@ export async function* readInput(
     return;
   }
 
-  // Only a regular file or an S3 object (a ranged GET) reads the same bytes again (not stdin, a pipe or /dev/fd/N).
-  const reread = s3Reread ?? (path !== '-' && await isRegularFile(path) ? (start: number, end?: number) => rereadFile(path, start, end) : undefined);
+  // Only a regular file, an S3 object (a ranged GET) or a streamed input that says how reads the same bytes again (not stdin, a pipe or /dev/fd/N).
+  const reread = path === undefined || streamReread !== undefined ? streamReread
+    : path !== '-' && await isRegularFile(path) ? (start: number, end?: number) => rereadFile(path, start, end) : undefined;
   try {
     yield* gunzipInput(rest(), {
       ...(notice !== undefined ? { notice } : {}),

@@ -40,6 +40,12 @@ export interface S3TestServer {
   forbidden: Set<string>;
   /** `bucket/key` paths whose GetObject answers 404 NoSuchKey while listings still show them: an object deleted between the list and the read. */
   gone: Set<string>;
+  /**
+   * The S3 event notifications s3rver emitted (ObjectCreated:Put…, one
+   * `{"Records":[…]}` each), in order. s3rver writes the key as stored;
+   * `s3EventAsSent` encodes it as S3 does.
+   */
+  events: unknown[];
   stop(): Promise<void>;
 }
 
@@ -48,6 +54,8 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
   const directory = mkdtempSync(join(tmpdir(), 'awslogs-s3rver-'));
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
   const inner = await s3rver.run();
+  const events: unknown[] = [];
+  s3rver.on('event', (event: unknown) => events.push(event));
   const lists: ListRequest[] = [];
   const requests: string[] = [];
   const forbidden = new Set<string>();
@@ -76,6 +84,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
     requests,
     forbidden,
     gone,
+    events,
     stop: async () => {
       proxy.closeAllConnections();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
@@ -83,6 +92,18 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
       rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * An event s3rver emitted, as real S3 sends it: s3rver 3.7.1 writes the key
+ * as stored, where S3 URL-encodes it with `+` for a space
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+ * A copy: the recorded event is left as it was.
+ */
+export function s3EventAsSent(event: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(event)) as { Records: Array<{ s3: { object: { key: string } } }> };
+  for (const r of copy.Records) r.s3.object.key = encodeURIComponent(r.s3.object.key).replace(/%20/g, '+').replace(/%2F/g, '/');
+  return copy;
 }
 
 async function handle(inner: AddressInfo, req: IncomingMessage, res: ServerResponse, lists: ListRequest[], requests: string[], forbidden: Set<string>, gone: Set<string>): Promise<void> {

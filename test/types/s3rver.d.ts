@@ -15,5 +15,7 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    /** S3-shaped event notifications (`{"Records":[…]}`) for each object created or deleted. */
+    on(event: 'event', listener: (event: unknown) => void): this;
   }
 }
