@@ -20,13 +20,16 @@ import { processInput, type InputHooks, type InputSettings, type ProcessedInput 
 
 const INPUT_EXTENSIONS = ['.log', '.json', '.jsonl', '.ndjson', '.txt', '.csv'];
 
-/** `…/x.log.gz` → `…/x.ndjson` (`.ndjson.gz` with --gzip); extension-less S3 access logs get `.ndjson`. */
-export function outputPathFor(outDir: string, relativePath: string, gzip: boolean): string {
+/**
+ * `…/x.log.gz` → `…/x.ndjson` (`.ndjson.gz` with --gzip); extension-less S3
+ * access logs get `.ndjson`. `extension`: the output format's (`.ocsf.ndjson`).
+ */
+export function outputPathFor(outDir: string, relativePath: string, gzip: boolean, extension = '.ndjson'): string {
   let rel = relativePath;
   if (rel.endsWith('.gz')) rel = rel.slice(0, -3);
   const ext = INPUT_EXTENSIONS.find((e) => rel.endsWith(e));
   if (ext !== undefined) rel = rel.slice(0, -ext.length);
-  return join(outDir, rel + (gzip ? '.ndjson.gz' : '.ndjson'));
+  return join(outDir, rel + extension + (gzip ? '.gz' : ''));
 }
 
 /** Appended to the output of an input that did not complete: it must not look complete. */

@@ -146,6 +146,7 @@ export async function processInParallel(
       parserOptions: settings.parserOptions,
       maxLineBytes: settings.maxLineBytes,
       ...(settings.filter !== undefined ? { filter: settings.filter } : {}),
+      ...(settings.format !== undefined ? { format: settings.format } : {}),
     };
     next++;
     // Known here before the worker creates it, so that a signal can remove it whatever the worker has told.

@@ -10,6 +10,7 @@ import type { ErrorReport } from '../core/errors.js';
 import { StandardFields } from '../core/standard.js';
 import { LOG_TYPES, findLogType } from '../logtypes/index.js';
 import type { ParserOptions } from '../logtypes/types.js';
+import type { FormatName } from '../formats/index.js';
 import type { RecordFilter, ReportSink } from './normalize.js';
 import { BatchedWriter } from './output.js';
 import type { InputPath } from './input.js';
@@ -34,6 +35,7 @@ export type MainMessage =
     parserOptions: ParserOptions;
     maxLineBytes: number;
     filter?: RecordFilter;
+    format?: FormatName;
   }
   | { kind: 'ack' };
 
@@ -93,6 +95,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
       parserOptions: job.parserOptions,
       maxLineBytes: job.maxLineBytes,
       ...(job.filter !== undefined ? { filter: job.filter } : {}),
+      ...(job.format !== undefined ? { format: job.format } : {}),
     };
     const hooks: InputHooks = {
       progress: (bytes, written, failed, textBytes) => send({ kind: 'progress', bytes, written, failed, textBytes }),
