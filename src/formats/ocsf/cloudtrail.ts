@@ -76,6 +76,12 @@ const MAPPED_ALWAYS = ['eventVersion', 'eventTime', 'eventSource', 'eventName', 
 
 const USER_IDENTITY_PLACED = ['arn', 'principalId', 'userName', 'type', 'accountId', 'accessKeyId', 'invokedBy', 'identityProvider'];
 
+/** The userIdentity members actorOf placed: the user's only when it made a user, accessKeyId only when not empty. */
+function identityPlaced(id: Fields | undefined, actor: Ocsf): string[] {
+  const placed = actor.user !== undefined ? USER_IDENTITY_PLACED : ['invokedBy', 'identityProvider'];
+  return str(id, 'accessKeyId') === '' ? placed.filter((k) => k !== 'accessKeyId') : placed;
+}
+
 /** An RFC 3339 text → epoch ms, with the text as `_dt` when it has the datetime_t form. */
 function putLooseTime(into: Ocsf, name: string, text: string | undefined): void {
   if (text === undefined) return;
@@ -143,13 +149,14 @@ function apiOf(r: Fields, operation: string): { api: Ocsf; placedRequest: boolea
   // request.uid is required inside `request`: without a requestID the parameters stay under unmapped.
   if (requestId !== undefined) {
     const request: Ocsf = { uid: requestId };
-    put(request, 'data', r.requestParameters ?? undefined);
+    // json_t: null (no parameters) is kept as written.
+    if (r.requestParameters !== undefined) request.data = r.requestParameters;
     api.request = request;
   }
   const response: Ocsf = {};
   put(response, 'error', str(r, 'errorCode'));
   put(response, 'error_message', str(r, 'errorMessage'));
-  if (r.responseElements !== undefined && r.responseElements !== null) response.data = r.responseElements;
+  if (r.responseElements !== undefined) response.data = r.responseElements;
   if (Object.keys(response).length > 0) api.response = response;
   return { api, placedRequest: requestId !== undefined };
 }
@@ -222,8 +229,9 @@ function accountChange(event: Ocsf, r: Fields): void {
   put(user, 'name', str(params, 'userName') ?? str(params, 'roleName') ?? str(changed, 'userName') ?? str(changed, 'roleName'));
   put(user, 'uid', str(changed, 'arn'));
   put(user, 'uid_alt', str(changed, 'userId') ?? str(changed, 'roleId'));
-  if (user.name === undefined && user.uid === undefined) put(user, 'account', awsAccount(str(r, 'recipientAccountId') ?? str(obj(r, 'userIdentity'), 'accountId')));
-  event.user = user;
+  // No user named (ChangePassword, account-wide settings): the caller changed their own account.
+  event.user = user.name !== undefined || user.uid !== undefined ? user
+    : identityUser(obj(r, 'userIdentity'), undefined) ?? { account: awsAccount(str(r, 'recipientAccountId')) };
   const policy: Ocsf = {};
   put(policy, 'uid', str(params, 'policyArn'));
   put(policy, 'name', str(params, 'policyName'));
@@ -273,8 +281,9 @@ function map(r: Fields): { event: Ocsf; cls: OcsfClass } | string {
       mapped.add('resources');
     }
   }
-  status(event, r, failed);
-  const identityRest = rest(obj(r, 'userIdentity'), USER_IDENTITY_PLACED);
+  // An Insight reports a rate, not a call: it has no outcome.
+  if (insight === undefined || str(r, 'eventName') !== undefined) status(event, r, failed);
+  const identityRest = rest(obj(r, 'userIdentity'), identityPlaced(obj(r, 'userIdentity'), event.actor as Ocsf));
   return { event: finish(r, event, unmapped(r, mapped, identityRest !== undefined ? { userIdentity: identityRest } : undefined)), cls };
 }
 
