@@ -17,7 +17,6 @@ import { EXIT_USAGE, runNormalize } from './pipeline/run.js';
 import { removeTemporaryPathsOnExit, stopAndRemoveTemporaryPaths } from './pipeline/cleanup.js';
 import { schemaPath } from './pipeline/validate.js';
 import { FORMAT_NAMES, findFormat, type FormatName } from './formats/index.js';
-import { ocsfSchemaText } from './formats/ocsf/describe.js';
 
 const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 
@@ -271,9 +270,10 @@ Examples:
     .argument('<LogType>', 'e.g. AWS.VPCFlow')
     .option('-f, --format <format>', 'ndjson (default) or ocsf', outputFormat)
     .addHelpText('after', '\nExamples:\n  awslogs schema AWS.VPCFlow | jq .properties\n  awslogs schema --format ocsf AWS.CloudTrail | jq \'.classes[] | [.class_uid, .name]\'')
-    .action((name: string, raw: { format?: FormatName }) => {
+    .action(async (name: string, raw: { format?: FormatName }) => {
       if (findLogType(name) === undefined) throw new UsageError(unknownTypeMessage(name));
-      if (raw.format === 'ocsf') process.stdout.write(ocsfSchemaText(name));
+      // Loaded only here: the mappings are no part of a normalize run's start-up.
+      if (raw.format === 'ocsf') process.stdout.write((await import('./formats/ocsf/describe.js')).ocsfSchemaText(name));
       else process.stdout.write(readFileSync(schemaPath(name), 'utf8'));
     });
 

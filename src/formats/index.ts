@@ -5,7 +5,7 @@
 // converter's `partition` says which file a record goes to (OCSF: one class
 // per file, as Security Lake requires of custom sources).
 import { NDJSON } from './ndjson.js';
-import { OCSF } from './ocsf/index.js';
+import { OCSF } from './ocsf/format.js';
 import type { OutputFormat } from './types.js';
 
 export type { Converted, FormatName, OutputFormat, RecordConverter } from './types.js';

@@ -16,9 +16,9 @@ export interface OutputFormat {
   /** The --out-dir file name ending, before `.gz`: `.ndjson`, `.ocsf.ndjson`. */
   readonly extension: string;
   /**
-   * The converter for one log type, made once per input (it may load a
-   * validator); undefined when records are written as they are. Only
-   * called for a format that was asked for, so the default path loads nothing.
+   * Loads the format's code (a dynamic import, so a run in another format
+   * never loads it) and gives the maker of the converter for one log type,
+   * called once per input. Absent when records are written as they are.
    */
-  converterFor?(logType: string): RecordConverter;
+  converters?(): Promise<(logType: string) => RecordConverter>;
 }

@@ -205,9 +205,9 @@ async function normalizeOne(
     if (out.full) await out.flush();
     await reporter.flushIfFull();
   };
-  const format = settings.format === undefined ? undefined : findFormat(settings.format);
+  const converterFor = settings.format === undefined ? undefined : await findFormat(settings.format)?.converters?.();
   const newProcessor = (type: LogTypeDescriptor, options = settings.parserOptions) =>
-    new RecordProcessor(file, type, options, standard, out, reporter, settings.filter, format?.converterFor?.(type.name));
+    new RecordProcessor(file, type, options, standard, out, reporter, settings.filter, converterFor?.(type.name));
 
   // Enveloped input (CloudWatch Logs) is recognised from its first bytes: one check per input.
   const sample = await takeSample(source);

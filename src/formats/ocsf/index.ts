@@ -2,7 +2,7 @@
 // its class's generated schema. One mapping file per log type; each reads
 // the normalized record (its native fields and p_ fields) and knows that
 // type's field names; a log type knows nothing of OCSF.
-import type { OutputFormat, RecordConverter } from '../types.js';
+import type { RecordConverter } from '../types.js';
 import type { OcsfClass } from './classes.js';
 import type { Fields, Ocsf } from './common.js';
 import { ALB_MAPPING } from './alb.js';
@@ -51,10 +51,3 @@ export function ocsfConverter(logType: string): RecordConverter {
     return problem === undefined ? { record: mapped.event, partition: mapped.cls.name } : { error: problem };
   };
 }
-
-export const OCSF: OutputFormat = {
-  name: 'ocsf',
-  description: 'one OCSF 1.1.0 event per record, validated against its class (awslogs schema --format ocsf <LogType>)',
-  extension: '.ocsf.ndjson',
-  converterFor: ocsfConverter,
-};
