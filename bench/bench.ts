@@ -388,6 +388,7 @@ async function benchType(gen: LogGenerator, opts: Options, pin: string[], scratc
   row.startupSeconds = median(startups);
   row.recordsPerSecAfterStartup = row.records / (row.seconds - row.startupSeconds);
   out.rows.push(row);
+  out.rows.push(...await benchOcsf(gen, opts, pin, scratch, input, out.notes));
   if (runs.length < opts.runs) out.notes.push(`${gen.type}: ${runs.length} of ${opts.runs} runs (the ${opts.budget} s budget per type was spent)`);
   if (summary.failed > 0 || summary.written !== input.events) {
     out.notes.push(`${gen.type}: ${summary.failed} records failed and ${summary.written} of ${input.events} generated events were written: the generator and the parser disagree (run awslogs on ${input.path} to see the errors)`);
@@ -395,6 +396,29 @@ async function benchType(gen: LogGenerator, opts: Options, pin: string[], scratc
   if (naiveRuns.length === runs.length && naiveRuns.length > 0) out.rows.push(makeRow(gen.type, 'naive', input.events, input.bytes, naiveRuns));
   else out.vpcRatios = [];
   return out;
+}
+
+/** The same input with --format ocsf (issue 18): a row `<type> ocsf` next to the native one, to read the cost of OCSF. */
+async function benchOcsf(gen: LogGenerator, opts: Options, pin: string[], scratch: string, input: { path: string; bytes: number; plainBytes?: number }, notes: string[]): Promise<Row[]> {
+  const runs: Run[] = [];
+  let summary: Summary | undefined;
+  let spent = 0;
+  for (let i = 0; i < opts.runs && (i === 0 || spent < opts.budget); i++) {
+    const run = await measure(pin, [opts.bin, 'normalize', '--format', 'ocsf', '--type', gen.type, input.path], scratch);
+    summary = parseSummary(run.stderr, gen.type);
+    if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
+      notes.push(`${gen.type} ocsf: awslogs failed (${describeFailure(run)})`);
+      return [];
+    }
+    runs.push(run);
+    spent += run.seconds;
+    log(`${gen.type} ocsf run ${i + 1}/${opts.runs}: ${run.seconds.toFixed(2)} s`);
+  }
+  if (summary === undefined) return [];
+  if (summary.failed > 0) notes.push(`${gen.type} ocsf: ${summary.failed} records had no valid OCSF event (error reports)`);
+  const row = makeRow(`${caseName(gen)} ocsf`, 'awslogs', summary.read, input.plainBytes ?? input.bytes, runs);
+  row.failed = summary.failed;
+  return [row];
 }
 
 async function runDefault(opts: Options, registered: Set<string>, pin: string[], scratch: string): Promise<number> {

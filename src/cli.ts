@@ -18,6 +18,7 @@ import { removeTemporaryPathsOnExit, stopAndRemoveTemporaryPaths } from './pipel
 import { schemaPath } from './pipeline/validate.js';
 import { configureS3 } from './s3/client.js';
 import { isS3Url, parseS3Url } from './s3/url.js';
+import { FORMAT_NAMES, findFormat, type FormatName } from './formats/index.js';
 
 const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 
@@ -87,6 +88,12 @@ function ipOption(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+function outputFormat(value: string): FormatName {
+  const format = findFormat(value);
+  if (format === undefined) throw new UsageError(`--format: must be ${FORMAT_NAMES.join(' or ')}, not ${JSON.stringify(value)}`);
+  return format.name;
+}
+
 function summaryFormat(value: string): 'text' | 'json' {
   if (value !== 'text' && value !== 'json') throw new UsageError(`--summary: must be text or json, not ${JSON.stringify(value)}`);
   return value;
@@ -139,6 +146,7 @@ interface NormalizeOptions {
   vpcFormat?: string;
   maxLineBytes: number;
   follow?: boolean;
+  format?: FormatName;
 }
 
 function parserOptions(vpcFormat: string | undefined): ParserOptions {
@@ -178,6 +186,7 @@ Exit status: 0 all records normalized, 1 some records failed (the rest written),
     .option('-e, --errors <file>', 'write error reports to this file (or s3://bucket/key) as NDJSON instead of stderr')
     .option('-q, --quiet', 'no summary, notices or progress on stderr (errors are still reported)')
     .option('-L, --follow', 'follow symbolic links inside directories (loops detected, each file read once); links named as arguments are always followed')
+    .option('-f, --format <format>', `what each record is written as: ndjson (the normalized record, the default) or ocsf (an OCSF 1.1.0 event, validated; see awslogs schema --format ocsf <LogType>)`, outputFormat)
     .option('-o, --out-dir <dir>', 'write one .ndjson file per input under <dir> (or s3://bucket/prefix), mirroring the input paths, instead of stdout')
     .option('-z, --gzip', 'with --out-dir: write .ndjson.gz files')
     .option('--skip-existing', 'with --out-dir: leave inputs whose output already exists (resume a run)')
@@ -239,6 +248,7 @@ Examples:
         stdout: process.stdout,
         terminal: new Terminal(process.stderr, process.env, opts.summary),
         follow: opts.follow === true,
+        ...(opts.format !== undefined && opts.format !== 'ndjson' ? { format: opts.format } : {}),
       }));
     });
 
@@ -296,12 +306,15 @@ Examples:
 
   program
     .command('schema')
-    .description('print the JSON Schema of a log type')
+    .description('print the JSON Schema of a log type (with --format ocsf: the OCSF classes its events map to)')
     .argument('<LogType>', 'e.g. AWS.VPCFlow')
-    .addHelpText('after', '\nExample:\n  awslogs schema AWS.VPCFlow | jq .properties')
-    .action((name: string) => {
+    .option('-f, --format <format>', 'ndjson (default) or ocsf', outputFormat)
+    .addHelpText('after', '\nExamples:\n  awslogs schema AWS.VPCFlow | jq .properties\n  awslogs schema --format ocsf AWS.CloudTrail | jq \'.classes[] | [.class_uid, .name]\'')
+    .action(async (name: string, raw: { format?: FormatName }) => {
       if (findLogType(name) === undefined) throw new UsageError(unknownTypeMessage(name));
-      process.stdout.write(readFileSync(schemaPath(name), 'utf8'));
+      // Loaded only here: the mappings are no part of a normalize run's start-up.
+      if (raw.format === 'ocsf') process.stdout.write((await import('./formats/ocsf/describe.js')).ocsfSchemaText(name));
+      else process.stdout.write(readFileSync(schemaPath(name), 'utf8'));
     });
 
   return program;

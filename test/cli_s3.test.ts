@@ -209,6 +209,9 @@ test('an interrupted --out-dir s3:// run (SIGTERM mid-upload) aborts its multipa
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Whatever fails below, the child must not outlive the test (it would hold the test file open).
+    const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    exited.finally(() => clearTimeout(guard)).catch(() => {});
     // Enough records for a first 8 MiB part: the multipart upload has begun, and the FIFO stays open.
     // Written without blocking: the proxy serving the upload runs in this very process.
     const writer = createWriteStream(fifo);
@@ -220,8 +223,14 @@ test('an interrupted --out-dir s3:// run (SIGTERM mid-upload) aborts its multipa
     }
     assert.ok(server.requests.some((r) => r.includes('?uploads')), 'the multipart upload started');
     child.kill('SIGTERM');
+    // Node's process.exit waits for its thread pool, where the child's read of
+    // this FIFO is blocked until data or EOF comes: once the child has aborted
+    // and said so, the FIFO is closed so that its exit can finish (a writer
+    // that stalls for ever would hold any Node program's exit the same way).
+    const deadlineStop = Date.now() + 30_000;
+    while (!stderr.includes('interrupted (SIGTERM)') && Date.now() < deadlineStop) await new Promise((resolve) => setTimeout(resolve, 50));
+    writer.end();
     const code = await exited;
-    writer.destroy();
     assert.equal(code, 143, stderr);
     assert.match(stderr, /interrupted \(SIGTERM\)/);
     assert.deepEqual(await keys('out', 'interrupted/'), []);

@@ -38,7 +38,7 @@ test('config: a missing or malformed setting is one line naming each variable', 
   const several = configError({ AWSLOGS_OUTPUT: 's3://ok-bucket/', AWSLOGS_TYPE: 'AWS.Nope', AWSLOGS_FORMAT: 'parquet', AWSLOGS_GZIP: 'yes', AWSLOGS_ERRORS: 'http://x' });
   assert.match(several, /AWSLOGS_ERRORS: expected s3:\/\/bucket\/prefix\//);
   assert.match(several, /AWSLOGS_TYPE: unknown log type "AWS.Nope"; known: AWS.ALB/);
-  assert.match(several, /AWSLOGS_FORMAT: only ndjson is supported today, found "parquet"/);
+  assert.match(several, /AWSLOGS_FORMAT: expected ndjson or ocsf, found "parquet"/);
   assert.match(several, /AWSLOGS_GZIP: expected true or false, found "yes"/);
 });
 

@@ -246,6 +246,19 @@ test('AWSLOGS_GZIP=true writes <key>.<tag>.ndjson.gz holding the same records', 
   assert.deepEqual(masked(gunzipSync(await readBytes(OUT, key)).toString('utf8')), vpcExpected);
 });
 
+test('AWSLOGS_FORMAT=ocsf writes <key>.<tag>.ocsf.ndjson holding one OCSF Network Activity event per record', async () => {
+  await clearOutputs();
+  await handle(sqs(['o1', vpcEventRecord]), {}, deps([], { env: { ...env, AWSLOGS_FORMAT: 'ocsf' } }));
+  const key = vpcOutput().replace(/\.ndjson$/, '.ocsf.ndjson');
+  assert.deepEqual(await outputKeys(), [key]);
+  const events = (await read(OUT, key)).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(events.length, vpcExpected.length);
+  for (const e of events) {
+    assert.equal(e.class_uid, 4001);
+    assert.equal((e.metadata as { version: string }).version, '1.1.0');
+  }
+});
+
 test('an output that cannot be written (no such bucket) fails its message, naming the bucket', async () => {
   const log: string[] = [];
   const result = await handle(sqs(['w1', vpcEventRecord]), {}, deps(log, { env: { AWSLOGS_OUTPUT: 's3://no-such-bucket/n/' } }));

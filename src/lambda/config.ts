@@ -6,10 +6,11 @@
 //   AWSLOGS_OUTPUT  required  s3://bucket/prefix/ where normalized objects go
 //   AWSLOGS_ERRORS  optional  s3://bucket/prefix/ for error reports (default <output>errors/)
 //   AWSLOGS_TYPE    optional  a log type name (AWS.CloudTrail…); detection when unset
-//   AWSLOGS_FORMAT  optional  ndjson (the only output format today)
+//   AWSLOGS_FORMAT  optional  ndjson (the default: the normalized record) or ocsf (an OCSF 1.1.0 event)
 //   AWSLOGS_GZIP    optional  true | false (default false): gzip the outputs (.ndjson.gz)
 import { z } from 'zod';
 import { LOG_TYPE_NAMES, findLogType, type LogTypeDescriptor } from '../logtypes/index.js';
+import type { FormatName } from '../formats/index.js';
 
 /** An S3 location: a bucket and a key prefix (empty, or ending in `/` when given as a folder). */
 export interface S3Prefix {
@@ -22,7 +23,7 @@ export interface LambdaConfig {
   errors: S3Prefix;
   /** AWSLOGS_TYPE; undefined means detect each object's type. */
   logType?: LogTypeDescriptor;
-  format: 'ndjson';
+  format: FormatName;
   gzip: boolean;
 }
 
@@ -64,7 +65,7 @@ const environment = z.object({
   AWSLOGS_OUTPUT: z.string({ error: 'required: the s3://bucket/prefix/ where normalized objects go' }).pipe(s3Prefix),
   AWSLOGS_ERRORS: z.preprocess(unsetIfEmpty, s3Prefix.optional()),
   AWSLOGS_TYPE: z.preprocess(unsetIfEmpty, logTypeName.optional()),
-  AWSLOGS_FORMAT: z.preprocess(unsetIfEmpty, z.enum(['ndjson'], { error: (issue) => `only ndjson is supported today, found ${JSON.stringify(String(issue.input).slice(0, 40))}` }).optional()),
+  AWSLOGS_FORMAT: z.preprocess(unsetIfEmpty, z.enum(['ndjson', 'ocsf'], { error: (issue) => `expected ndjson or ocsf, found ${JSON.stringify(String(issue.input).slice(0, 40))}` }).optional()),
   AWSLOGS_GZIP: z.preprocess(unsetIfEmpty, z.enum(['true', 'false'], { error: (issue) => `expected true or false, found ${JSON.stringify(String(issue.input).slice(0, 40))}` }).optional()),
 });
 
@@ -91,7 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LambdaConfig {
   const config: LambdaConfig = {
     output,
     errors: v.AWSLOGS_ERRORS ?? { bucket: output.bucket, prefix: `${output.prefix}errors/` },
-    format: 'ndjson',
+    format: v.AWSLOGS_FORMAT ?? 'ndjson',
     gzip: v.AWSLOGS_GZIP === 'true',
   };
   if (v.AWSLOGS_TYPE !== undefined) config.logType = findLogType(v.AWSLOGS_TYPE)!;

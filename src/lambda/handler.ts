@@ -19,6 +19,7 @@ import { createGzip } from 'node:zlib';
 import type { ErrorReport } from '../core/errors.js';
 import { StandardFields } from '../core/standard.js';
 import { decodeData } from '../envelopes/payload.js';
+import { findFormat } from '../formats/index.js';
 import { LOG_TYPES } from '../logtypes/index.js';
 import type { StreamedInput } from '../pipeline/input.js';
 import type { ReportSink } from '../pipeline/normalize.js';
@@ -160,7 +161,7 @@ function planObject(item: S3ObjectItem, config: LambdaConfig, s3: LambdaS3): Pla
   };
   return {
     input,
-    output: { bucket: config.output.bucket, key: outputKeyForObject(config.output, item, config.gzip) },
+    output: { bucket: config.output.bucket, key: outputKeyForObject(config.output, item, config.gzip, extensionOf(config)) },
     errors: { bucket: config.errors.bucket, key: errorsKeyForObject(config.errors, item) },
     tally,
     opened,
@@ -203,7 +204,7 @@ function planPayload(item: LogEventsItem, config: LambdaConfig): Plan {
   const name = `CloudWatchLogs:${id.owner ?? '-'}:${id.logGroup ?? '-'}:${id.logStream ?? '-'}`;
   return {
     input: { path: name, open: () => counted(Promise.resolve([bytes]), tally) },
-    output: { bucket: config.output.bucket, key: outputKeyForPayload(config.output, id, config.gzip) },
+    output: { bucket: config.output.bucket, key: outputKeyForPayload(config.output, id, config.gzip, extensionOf(config)) },
     errors: { bucket: config.errors.bucket, key: errorsKeyForPayload(config.errors, id) },
     tally,
     opened: Promise.resolve(),
@@ -229,8 +230,14 @@ function totals(result: ProcessedInput): Counts {
   return sum;
 }
 
+/** The output objects' name ending: the format's (`.ndjson`, `.ocsf.ndjson`). */
+function extensionOf(config: LambdaConfig): string {
+  return findFormat(config.format)?.extension ?? '.ndjson';
+}
+
 function settingsOf(config: LambdaConfig): InputSettings {
   return {
+    ...(config.format !== 'ndjson' ? { format: config.format } : {}),
     ...(config.logType !== undefined ? { logType: config.logType } : {}),
     detect: 'input',
     candidates: LOG_TYPES,

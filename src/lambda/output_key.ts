@@ -74,9 +74,12 @@ function fit(start: string, middle: string, end: string): string {
   return `${start}${kept}~${hash}${end}`;
 }
 
-/** The normalized object's key for an S3 object (see the layout above); `gzip` adds `.gz`. */
-export function outputKeyForObject(output: S3Prefix, id: ObjectIdentity, gzip: boolean): string {
-  return fit(`${output.prefix}${id.bucket}/`, id.key, `.${contentTag(id)}.ndjson${gzip ? '.gz' : ''}`);
+/**
+ * The normalized object's key for an S3 object (see the layout above);
+ * `extension` is the output format's (`.ndjson`, `.ocsf.ndjson`), `gzip` adds `.gz`.
+ */
+export function outputKeyForObject(output: S3Prefix, id: ObjectIdentity, gzip: boolean, extension = '.ndjson'): string {
+  return fit(`${output.prefix}${id.bucket}/`, id.key, `.${contentTag(id)}${extension}${gzip ? '.gz' : ''}`);
 }
 
 /** The key of an S3 object's error reports (never gzip: a person reads them first). */
@@ -89,9 +92,9 @@ function payloadFolder(id: PayloadIdentity): string {
   return `CloudWatchLogs/${part(id.owner)}/${part(id.logGroup)}/${part(id.logStream)}/`;
 }
 
-/** The normalized object's key for a CloudWatch Logs payload. */
-export function outputKeyForPayload(output: S3Prefix, id: PayloadIdentity, gzip: boolean): string {
-  return fit(`${output.prefix}`, payloadFolder(id), `${escapeSegment(id.firstEventId ?? '_')}.ndjson${gzip ? '.gz' : ''}`);
+/** The normalized object's key for a CloudWatch Logs payload (`extension` as for outputKeyForObject). */
+export function outputKeyForPayload(output: S3Prefix, id: PayloadIdentity, gzip: boolean, extension = '.ndjson'): string {
+  return fit(`${output.prefix}`, payloadFolder(id), `${escapeSegment(id.firstEventId ?? '_')}${extension}${gzip ? '.gz' : ''}`);
 }
 
 export function errorsKeyForPayload(errors: S3Prefix, id: PayloadIdentity): string {

@@ -4,6 +4,7 @@
 import { IndicatorCollector } from '../core/indicators.js';
 import { makeErrorReport, type ErrorReport } from '../core/errors.js';
 import type { StandardFields } from '../core/standard.js';
+import type { RecordConverter } from '../formats/index.js';
 import { writeSourceFields, type DeliveryFacts } from '../core/source_fields.js';
 import type { LogTypeDescriptor, Fields, Framing, Parser, ParseSink, ParserOptions } from '../logtypes/types.js';
 import { InputError } from './input.js';
@@ -91,6 +92,8 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     private readonly out: OutputSink,
     private readonly errors: ErrorSink,
     private readonly filter?: RecordFilter,
+    /** --format ocsf (…): turns each validated record into what is written; a failure is an error report. */
+    private readonly convert?: RecordConverter,
   ) {
     this.parser = logType.createParser(parserOptions);
     this.validate = validatorFor(logType.name);
@@ -174,7 +177,16 @@ export class RecordProcessor implements ParseSink, RecordHandler {
       this.counts.filtered++;
       return;
     }
-    this.out.writeRecord(fields);
+    if (this.convert !== undefined) {
+      const converted = this.convert(fields);
+      if (converted.error !== undefined) {
+        this.outcomes--; // error() counts the outcome
+        return this.error(converted.error);
+      }
+      this.out.writeRecord(converted.record);
+    } else {
+      this.out.writeRecord(fields);
+    }
     this.counts.read++;
     this.counts.written++;
   }

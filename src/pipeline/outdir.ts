@@ -21,13 +21,16 @@ import { processInput, type InputHooks, type InputSettings, type ProcessedInput 
 
 const INPUT_EXTENSIONS = ['.log', '.json', '.jsonl', '.ndjson', '.txt', '.csv'];
 
-/** `…/x.log.gz` → `…/x.ndjson` (`.ndjson.gz` with --gzip); extension-less S3 access logs get `.ndjson`. */
-export function outputPathFor(outDir: string, relativePath: string, gzip: boolean): string {
+/**
+ * `…/x.log.gz` → `…/x.ndjson` (`.ndjson.gz` with --gzip); extension-less S3
+ * access logs get `.ndjson`. `extension`: the output format's (`.ocsf.ndjson`).
+ */
+export function outputPathFor(outDir: string, relativePath: string, gzip: boolean, extension = '.ndjson'): string {
   let rel = relativePath;
   if (rel.endsWith('.gz')) rel = rel.slice(0, -3);
   const ext = INPUT_EXTENSIONS.find((e) => rel.endsWith(e));
   if (ext !== undefined) rel = rel.slice(0, -ext.length);
-  const name = rel + (gzip ? '.ndjson.gz' : '.ndjson');
+  const name = rel + extension + (gzip ? '.gz' : '');
   // An S3 key is not a path: no `.` or `..` folding, no doubled `/` removed (path.join would also turn `s3://` into `s3:/`).
   if (isS3Url(outDir)) return outDir.endsWith('/') ? outDir + name : `${outDir}/${name}`;
   return join(outDir, name);

@@ -180,6 +180,7 @@ export async function processInParallel(
       maxLineBytes: settings.maxLineBytes,
       ...(settings.filter !== undefined ? { filter: settings.filter } : {}),
       s3: currentS3Settings(),
+      ...(settings.format !== undefined ? { format: settings.format } : {}),
     };
     next++;
     // Known here before the worker creates it, so that a signal can remove it whatever the worker has told.

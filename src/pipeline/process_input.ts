@@ -3,6 +3,7 @@
 import type { StandardFields } from '../core/standard.js';
 import { makeErrorReport } from '../core/errors.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
+import { findFormat, type FormatName } from '../formats/index.js';
 import { InputError, readInput, shownPath, type InputInfo, type InputPath } from './input.js';
 import { checkedInput } from './sniff.js';
 import { spanClock, type Span } from './type_time.js';
@@ -25,6 +26,8 @@ export interface InputSettings {
   /** Longest line accepted by line framing, in UTF-8 bytes (--max-line-bytes). */
   maxLineBytes: number;
   filter?: RecordFilter;
+  /** --format: what each record is written as (default ndjson, the native record). */
+  format?: FormatName;
 }
 
 /** Called between chunks: what the run wants to know, or stop, while an input is read. */
@@ -202,8 +205,9 @@ async function normalizeOne(
     if (out.full) await out.flush();
     await reporter.flushIfFull();
   };
+  const converterFor = settings.format === undefined ? undefined : await findFormat(settings.format)?.converters?.();
   const newProcessor = (type: LogTypeDescriptor, options = settings.parserOptions) =>
-    new RecordProcessor(file, type, options, standard, out, reporter, settings.filter);
+    new RecordProcessor(file, type, options, standard, out, reporter, settings.filter, converterFor?.(type.name));
 
   // Enveloped input (CloudWatch Logs) is recognised from its first bytes: one check per input.
   const sample = await takeSample(source);

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { StandardFields } from '../core/standard.js';
+import { findFormat } from '../formats/index.js';
 import { temporaryPaths } from './cleanup.js';
 import { expandInputs, type InputFile } from './inputs.js';
 import { addCounts, emptyCounts } from './normalize.js';
@@ -60,7 +61,7 @@ function planJobs(files: readonly InputFile[], opts: RunOptions): Job[] | string
   const jobs: Job[] = [];
   for (const input of files) {
     if (input.path === '-') return '--out-dir needs files or directories to read, not stdin';
-    const output = outputPathFor(opts.outDir, input.relative, opts.gzip);
+    const output = outputPathFor(opts.outDir, input.relative, opts.gzip, findFormat(opts.format ?? 'ndjson')?.extension);
     const other = seen.get(output);
     if (other !== undefined) return `${other} and ${input.path} would both be written to ${output}`;
     seen.set(output, input.path);

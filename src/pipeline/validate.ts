@@ -15,6 +15,8 @@ export const SCHEMA_DIR = join(here, '..', '..', '..', 'schemas');
 export const VALIDATOR_DIR = join(here, '..', '..', 'validators');
 
 export const AJV_OPTIONS = { allErrors: false, strict: true } as const;
+/** Added for the OCSF schemas: their at_least_one constraints are anyOf branches that require their parent's properties. */
+export const OCSF_AJV_OPTIONS = { strictRequired: false } as const;
 
 const requireValidator = createRequire(import.meta.url);
 

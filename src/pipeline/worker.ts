@@ -10,6 +10,7 @@ import type { ErrorReport } from '../core/errors.js';
 import { StandardFields } from '../core/standard.js';
 import { LOG_TYPES, findLogType } from '../logtypes/index.js';
 import type { ParserOptions } from '../logtypes/types.js';
+import type { FormatName } from '../formats/index.js';
 import type { RecordFilter, ReportSink } from './normalize.js';
 import { BatchedWriter } from './output.js';
 import type { InputPath } from './input.js';
@@ -40,6 +41,7 @@ export type MainMessage =
     filter?: RecordFilter;
     /** The main thread's --endpoint-url, so that this thread's S3 client goes to the same place. */
     s3?: S3Settings;
+    format?: FormatName;
   }
   | { kind: 'ack' }
   /** An interrupt: abort the uploads in flight (so they leave no object), then answer 'stopped'. */
@@ -102,6 +104,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
       parserOptions: job.parserOptions,
       maxLineBytes: job.maxLineBytes,
       ...(job.filter !== undefined ? { filter: job.filter } : {}),
+      ...(job.format !== undefined ? { format: job.format } : {}),
     };
     const hooks: InputHooks = {
       progress: (bytes, written, failed, textBytes) => send({ kind: 'progress', bytes, written, failed, textBytes }),

@@ -57,7 +57,10 @@ const NINE_DIGIT_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/;
  * JSON.parse then JSON.stringify would not do.
  */
 export function maskLine(line: string): string {
-  const record = JSON.parse(line) as Record<string, unknown>;
+  const parsed = JSON.parse(line) as Record<string, unknown>;
+  // --format ocsf keeps the two under `unmapped`.
+  const nested = parsed.unmapped;
+  const record = typeof nested === 'object' && nested !== null && !('p_row_id' in parsed) ? nested as Record<string, unknown> : parsed;
   let masked = line;
   if ('p_row_id' in record) {
     if (typeof record.p_row_id !== 'string' || !ROW_ID.test(record.p_row_id)) throw new Error(`bad p_row_id in ${line}`);

@@ -12,7 +12,7 @@
 // s3rver checks the access key id but not the secret key: a test of bad
 // credentials uses an unknown key id (InvalidAccessKeyId), never a wrong secret.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,13 @@ export interface S3TestServer {
   events: unknown[];
   stop(): Promise<void>;
 }
+
+/**
+ * The proxy's connections to s3rver: no keep-alive, so that s3rver's close
+ * does not wait on idle sockets; destroyed at stop, so that a request whose
+ * client died mid-body (an interrupted upload) cannot hold the close open.
+ */
+const upstream = new Agent({ keepAlive: false });
 
 /** Starts s3rver and the proxy, with these buckets created. */
 export async function startS3Server(buckets: readonly string[]): Promise<S3TestServer> {
@@ -88,6 +95,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
     stop: async () => {
       proxy.closeAllConnections();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      upstream.destroy();
       await s3rver.close();
       rmSync(directory, { recursive: true, force: true });
     },
@@ -131,13 +139,15 @@ async function handle(inner: AddressInfo, req: IncomingMessage, res: ServerRespo
 
 function forward(inner: AddressInfo, req: IncomingMessage, res: ServerResponse): Promise<void> {
   return new Promise((resolve, reject) => {
-    const out = request({ host: inner.address, port: inner.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+    const out = request({ agent: upstream, host: inner.address, port: inner.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 500, answer.headers);
       answer.pipe(res);
       answer.on('end', resolve);
       answer.on('error', reject);
     });
     out.on('error', reject);
+    // A client that goes away mid-request (a killed CLI) ends the request upstream too.
+    res.on('close', () => { if (!res.writableFinished) out.destroy(); });
     req.pipe(out);
   });
 }
@@ -151,7 +161,7 @@ interface Entry {
 
 function fetchText(inner: AddressInfo, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    request({ host: inner.address, port: inner.port, method: 'GET', path }, (answer) => {
+    request({ agent: upstream, host: inner.address, port: inner.port, method: 'GET', path }, (answer) => {
       const chunks: Buffer[] = [];
       answer.on('data', (c: Buffer) => chunks.push(c));
       answer.on('end', () => resolve({ status: answer.statusCode ?? 500, body: Buffer.concat(chunks).toString('utf8') }));
