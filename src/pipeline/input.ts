@@ -39,7 +39,7 @@ export function shownPath(input: InputPath): string {
 }
 
 /** What the file system opens for an input. */
-function openPath(input: InputPath): string | Buffer {
+export function openPath(input: InputPath): string | Buffer {
   if (typeof input === 'string') return input;
   const bytes = input.bytes;
   return bytes === undefined ? input.path : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

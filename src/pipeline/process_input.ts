@@ -3,7 +3,8 @@
 import type { StandardFields } from '../core/standard.js';
 import { makeErrorReport } from '../core/errors.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
-import { InputError, readInput, shownPath, type InputInfo, type InputPath } from './input.js';
+import { InputError, openPath, readInput, shownPath, type InputInfo, type InputPath } from './input.js';
+import { normalizeParquet, startsWithParquetMagic } from './parquet.js';
 import { checkedInput } from './sniff.js';
 import { spanClock, type Span } from './type_time.js';
 import { LineFramer, type RecordHandler } from './lines.js';
@@ -204,6 +205,20 @@ async function normalizeOne(
   };
   const newProcessor = (type: LogTypeDescriptor, options = settings.parserOptions) =>
     new RecordProcessor(file, type, options, standard, out, reporter, settings.filter);
+
+  // Parquet is recognised by its first bytes, and read by columns from the file, not as text.
+  if (await startsWithParquetMagic(openPath(input))) {
+    return normalizeParquet({
+      path: openPath(input), file, logType: settings.logType, candidates: settings.candidates, parserOptions: settings.parserOptions,
+      newProcessor: (type) => newProcessor(type),
+      afterRows: (bytes) => {
+        info.bytesRead += bytes;
+        text.bytes += bytes;
+        return afterChunk();
+      },
+      setLive: (f) => { live = f; },
+    });
+  }
 
   // Enveloped input (CloudWatch Logs) is recognised from its first bytes: one check per input.
   const sample = await takeSample(source);

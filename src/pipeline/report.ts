@@ -4,7 +4,7 @@
 // (file names, messages quoting a record) is escaped for the terminal here,
 // in one place; with --summary json every line is a JSON object with a kind.
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { ErrorReport } from '../core/errors.js';
+import type { AnyErrorReport } from '../core/errors.js';
 import { BatchedWriter } from './output.js';
 import { describeSkip, skippedCounts, type SkippedFile } from './inputs.js';
 import { escapeForTerminal, type Terminal } from './terminal.js';
@@ -86,7 +86,7 @@ export class Reporter {
     });
   }
 
-  error(report: ErrorReport): void {
+  error(report: AnyErrorReport): void {
     this.errorsTotal++;
     if (this.fileWriter !== undefined) {
       this.fileWriter.write(JSON.stringify(report) + '\n');
@@ -94,15 +94,19 @@ export class Reporter {
     }
     if (this.errorsShown < STDERR_ERROR_LINES) {
       this.errorsShown++;
-      const { file, line, logType, error, logEvent } = report;
+      const { file, logType, error } = report;
+      // A row of a Parquet input has `row` where a line has `line`.
+      const logEvent = 'line' in report ? report.logEvent : undefined;
+      const where = 'line' in report ? { line: report.line } : { row: report.row };
       if (this.terminal.json) {
-        this.terminal.jsonLine({ kind: 'error', file, line, ...(logEvent !== undefined ? { logEvent } : {}), ...(logType !== undefined ? { logType } : {}), message: error });
+        this.terminal.jsonLine({ kind: 'error', file, ...where, ...(logEvent !== undefined ? { logEvent } : {}), ...(logType !== undefined ? { logType } : {}), message: error });
         return;
       }
       const type = logType !== undefined ? ` ${logType}:` : '';
       const event = logEvent !== undefined ? ` logEvent ${logEvent}:` : '';
+      const at = 'line' in where ? `:${where.line}:` : ` row ${where.row}:`;
       // The file name and the message (V8's JSON.parse messages quote the input) are input text.
-      this.terminal.line(`awslogs: ${escapeForTerminal(file)}:${line}:${event}${type} ${this.terminal.paint.red(escapeForTerminal(error))}`);
+      this.terminal.line(`awslogs: ${escapeForTerminal(file)}${at}${event}${type} ${this.terminal.paint.red(escapeForTerminal(error))}`);
     }
   }
 
