@@ -255,3 +255,15 @@ test('--jobs 2 over a folder of text and Parquet files: every record once, exit 
   const single = maskOutput((await runCli(['normalize', '-q', ...[0, 1, 2].map((i) => join(dir, `t${i}.log`))])).stdout);
   assert.deepEqual(out, [...single, ...single].sort());
 });
+
+test('cells of other types than AWS writes read as their text would: "-" absent, a port as a string, an account id as a number', async () => {
+  const text = join(tmp, 'typed-cells.log');
+  writeFileSync(text, 'version account-id srcaddr srcport start log-status\n2 123456789012 - 443 1700000000 OK\n');
+  const parquet = join(tmp, 'typed-cells.parquet');
+  await duckRun(`COPY (SELECT 2::INTEGER AS version, 123456789012::BIGINT AS account_id, '-' AS srcaddr, '443' AS srcport, 1700000000::BIGINT AS start, 'OK' AS log_status) TO '${parquet}' (FORMAT parquet)`);
+  const fromText = await normalize('-q', text);
+  const fromParquet = await normalize('-q', parquet);
+  assert.equal(fromParquet.code, 0, fromParquet.stderr);
+  assert.equal(fromParquet.lines.length, 1);
+  assert.deepEqual(fromParquet.lines, fromText.lines);
+});

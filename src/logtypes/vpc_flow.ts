@@ -706,9 +706,47 @@ class VpcRowParser implements RowParser {
       sink.notice(this.pendingNotice);
       this.pendingNotice = undefined;
     }
+    const fields = this.direct(values);
+    if (fields !== undefined) return sink.event(fields);
     const tokens = this.tokens;
     for (let i = 0; i < tokens.length; i++) tokens[i] = cellToken(values[i] ?? null);
     parseTokens(tokens, this.format, COLUMNS_SOURCE, sink);
+  }
+
+  /**
+   * The common row, without text: every cell null, a number in range for an
+   * integer column, or a string of its column's shape. These are exactly
+   * the cells parseTokens would take as they are (a number's decimal text
+   * parses back to the number), so the record is the same; any other row
+   * (a value to report, `-` as a string, a number in a string column) goes
+   * through the text tokens, which word the error as the text path does.
+   */
+  private direct(values: readonly ColumnValue[]): Fields | undefined {
+    const columns = this.format.columns;
+    const fields = this.format.newRecord();
+    for (let i = 0; i < columns.length; i++) {
+      const v = values[i] ?? null;
+      const column = columns[i]!;
+      if (v === null) {
+        if (column.unknown) return undefined; // parseTokens deletes its key
+        continue;
+      }
+      if (column.kind === 'string') {
+        if (typeof v !== 'string' || v === '-' || !fitsShape(column, v)) return undefined;
+        fields[column.key] = v;
+      } else {
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return undefined;
+        if (column.kind === 'integer') {
+          if (v > column.max) return undefined;
+          fields[column.key] = v;
+        } else {
+          const ts = formatUnix(v);
+          if (ts === undefined) return undefined;
+          fields[column.key] = ts;
+        }
+      }
+    }
+    return fields;
   }
 }
 

@@ -29,8 +29,11 @@ export const MAX_FOOTER_BYTES = 64 << 20;
 /** Largest page, decompressed: writers use about 1 MiB; a page header claiming more is refused before allocating it. */
 export const MAX_PAGE_BYTES = 256 << 20;
 /**
- * Most rows in one row group. A row group is decoded whole, so this bounds
- * memory: DuckDB writes 122,880 rows a group, pyarrow 1,048,576.
+ * Most rows in one row group. A row group is decoded whole (hyparquet skips
+ * whole pages only, and writers such as DuckDB write one page per column
+ * chunk, so reading a group in slices decodes its pages again for each:
+ * measured 2x slower and more memory), so this bounds memory: DuckDB writes
+ * 122,880 rows a group, pyarrow 1,048,576.
  */
 export const MAX_GROUP_ROWS = 1 << 21;
 /** Most columns: AWS defines fewer than 100 fields (vpc_flow.ts MAX_VPC_FIELDS is 256). */
@@ -222,15 +225,26 @@ class ColumnCursor {
     this.pieces.push({ start, data });
   }
 
-  /** Orders the pieces; false when they do not cover `rows` rows from `first` without a gap. */
+  /**
+   * Orders the pieces and sets the cursor on row `first`; false when they do
+   * not cover rows [first, first + rows) without a gap. Pieces are whole
+   * pages, so the first may start before `first` and the last end after.
+   */
   ready(first: number, rows: number): boolean {
-    this.pieces.sort((a, b) => a.start - b.start);
-    let at = first;
-    for (const p of this.pieces) {
+    const pieces = this.pieces.sort((a, b) => a.start - b.start);
+    const head = pieces[0];
+    if (head === undefined) return rows === 0;
+    if (head.start > first) return false;
+    let at = head.start;
+    for (const p of pieces) {
       if (p.start !== at) return false;
       at += p.data.length;
     }
-    return at === first + rows;
+    if (at < first + rows) return false;
+    let skip = first - head.start;
+    while (skip >= pieces[this.piece]!.data.length) skip -= pieces[this.piece++]!.data.length;
+    this.offset = skip;
+    return true;
   }
 
   next(): unknown {
@@ -329,9 +343,15 @@ async function readFile(job: ParquetJob, hyparquet: Hyparquet, handle: FileHandl
   let groupStart = 0;
   for (const [index, group] of metadata.row_groups.entries()) {
     const rows = Number(group.num_rows);
+    // Progress counts the group's bytes once, after its last row.
+    const groupBytes = Number(group.total_compressed_size ?? group.columns.reduce((n, c) => n + (c.meta_data?.total_compressed_size ?? 0n), 0n));
     try {
-      const cursors = await readGroup(hyparquet, { file, metadata, compressors, columns }, groupStart, rows);
-      await emitRows(job, processor, parser, columns, cursors, groupStart, rows, Number(group.total_compressed_size ?? 0n));
+      if (rows > 0) {
+        const cursors = await readRows(hyparquet, { file, metadata, compressors, columns }, groupStart, rows);
+        await emitRows(job, processor, parser, columns, cursors, groupStart, rows, groupBytes);
+      } else {
+        await afterRows(job, groupBytes);
+      }
     } catch (err) {
       if (err instanceof OutputStop) throw err.cause;
       result.problem = `row group ${index + 1} (rows ${groupStart + 1}-${groupStart + rows}): ${describe(err)}`;
@@ -352,20 +372,20 @@ interface GroupRead {
   columns: readonly string[];
 }
 
-/** Decodes one row group: a cursor per column, in the order of `columns`. */
-async function readGroup(hyparquet: Hyparquet, read: GroupRead, groupStart: number, rows: number): Promise<ColumnCursor[]> {
+/** Decodes rows [first, first + rows) of one row group: a cursor per column, in the order of `columns`. */
+async function readRows(hyparquet: Hyparquet, read: GroupRead, first: number, rows: number): Promise<ColumnCursor[]> {
   const byName = new Map(read.columns.map((c) => [c, new ColumnCursor()]));
   await hyparquet.parquetRead({
     file: read.file,
     metadata: read.metadata,
     compressors: read.compressors,
-    rowStart: groupStart,
-    rowEnd: groupStart + rows,
+    rowStart: first,
+    rowEnd: first + rows,
     onChunk: ({ columnName, columnData, rowStart }) => byName.get(columnName)?.add(rowStart, columnData),
   });
   const cursors = read.columns.map((c) => byName.get(c)!);
   for (const [i, cursor] of cursors.entries()) {
-    if (!cursor.ready(groupStart, rows)) throw new ParquetError(`column ${JSON.stringify(read.columns[i])} does not hold one value for each of the ${rows} rows`);
+    if (!cursor.ready(first, rows)) throw new ParquetError(`column ${JSON.stringify(read.columns[i])} does not hold one value for each of the ${rows} rows`);
   }
   return cursors;
 }
@@ -388,13 +408,15 @@ async function emitRows(job: ParquetJob, processor: RecordProcessor, parser: Row
     const row = groupStart + r + 1;
     if (unreadable !== undefined) processor.rejectRow(unreadable, row, raw());
     else processor.row(parser, values, row, raw);
-    if ((r + 1) % ROWS_PER_BATCH === 0 || r + 1 === rows) {
-      try {
-        await job.afterRows(r + 1 === rows ? groupBytes : 0);
-      } catch (err) {
-        throw new OutputStop('output', { cause: err });
-      }
-    }
+    if ((r + 1) % ROWS_PER_BATCH === 0 || r + 1 === rows) await afterRows(job, r + 1 === rows ? groupBytes : 0);
   }
-  if (rows === 0) await job.afterRows(groupBytes);
+}
+
+/** job.afterRows, its failure (the output's, such as a full disk) marked as not the file's. */
+async function afterRows(job: ParquetJob, bytes: number): Promise<void> {
+  try {
+    await job.afterRows(bytes);
+  } catch (err) {
+    throw new OutputStop('output', { cause: err });
+  }
 }
