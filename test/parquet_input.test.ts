@@ -267,3 +267,15 @@ test('cells of other types than AWS writes read as their text would: "-" absent,
   assert.equal(fromParquet.lines.length, 1);
   assert.deepEqual(fromParquet.lines, fromText.lines);
 });
+
+test('awslogs detect names a Parquet file\'s type from its columns, and a corrupt one as a problem (exit 2)', async () => {
+  const { parquet } = await pair('detect', V2, v2Lines(3));
+  const r = await runCli(['detect', parquet]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${parquet}\tAWS.VPCFlow\n`);
+  const bad = join(tmp, 'detect-bad.parquet');
+  writeFileSync(bad, 'PAR1 and no footer');
+  const b = await runCli(['detect', bad]);
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /does not end with it/);
+});

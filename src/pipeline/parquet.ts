@@ -291,7 +291,7 @@ function hasColumnar(type: LogTypeDescriptor): type is LogTypeDescriptor & { col
 }
 
 /** The type of the file's rows: --type, or the one candidate whose columnar hook takes these columns. */
-function chooseType(job: ParquetJob, columns: readonly string[]): (LogTypeDescriptor & { columnar: ColumnarInput }) | string {
+function chooseType(job: Pick<ParquetJob, 'logType' | 'candidates'>, columns: readonly string[]): (LogTypeDescriptor & { columnar: ColumnarInput }) | string {
   const shown = columns.length > 12 ? `${columns.slice(0, 12).join(', ')}, …` : columns.join(', ');
   if (job.logType !== undefined) {
     return hasColumnar(job.logType) ? job.logType : `a Parquet file, but ${job.logType.name} is not delivered as Parquet (AWS delivers only VPC flow logs so): not read`;
@@ -321,17 +321,40 @@ export async function normalizeParquet(job: ParquetJob): Promise<ParquetResult> 
   }
 }
 
-async function readFile(job: ParquetJob, hyparquet: Hyparquet, handle: FileHandle): Promise<ParquetResult> {
-  let file: AsyncBuffer;
-  let metadata: FileMetaData;
-  let columns: string[];
+/** The file's footer and columns, checked; or why they cannot be read. */
+async function openFooter(hyparquet: Hyparquet, handle: FileHandle): Promise<{ file: AsyncBuffer; metadata: FileMetaData; columns: string[] } | string> {
   try {
-    file = fileBuffer(handle, (await handle.stat()).size);
-    metadata = await readFooter(hyparquet, file);
-    columns = flatColumns(metadata, file.byteLength);
+    const file = fileBuffer(handle, (await handle.stat()).size);
+    const metadata = await readFooter(hyparquet, file);
+    return { file, metadata, columns: flatColumns(metadata, file.byteLength) };
   } catch (err) {
-    return { counts: new Map(), problem: describe(err) };
+    return describe(err);
   }
+}
+
+/** `awslogs detect` for a Parquet file: its type from its footer's columns, no row read. */
+export async function detectParquet(path: string | Buffer, candidates: readonly LogTypeDescriptor[]): Promise<{ type?: string; reason: string; problem?: string }> {
+  const hyparquet = await import('hyparquet');
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    return { reason: describe(err), problem: describe(err) };
+  }
+  try {
+    const footer = await openFooter(hyparquet, handle);
+    if (typeof footer === 'string') return { reason: footer, problem: footer };
+    const type = chooseType({ candidates }, footer.columns);
+    return typeof type === 'string' ? { reason: type } : { type: type.name, reason: 'Parquet file whose columns are its fields' };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readFile(job: ParquetJob, hyparquet: Hyparquet, handle: FileHandle): Promise<ParquetResult> {
+  const footer = await openFooter(hyparquet, handle);
+  if (typeof footer === 'string') return { counts: new Map(), problem: footer };
+  const { file, metadata, columns } = footer;
   const type = chooseType(job, columns);
   if (typeof type === 'string') return job.logType === undefined ? { counts: new Map(), problem: type, detectionProblem: type } : { counts: new Map(), problem: type };
   const parser = type.columnar.createParser(columns, job.parserOptions);

@@ -4,7 +4,7 @@ import type { StandardFields } from '../core/standard.js';
 import { makeErrorReport } from '../core/errors.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { InputError, openPath, readInput, shownPath, type InputInfo, type InputPath } from './input.js';
-import { normalizeParquet, startsWithParquetMagic } from './parquet.js';
+import { detectParquet, normalizeParquet, startsWithParquetMagic } from './parquet.js';
 import { checkedInput } from './sniff.js';
 import { spanClock, type Span } from './type_time.js';
 import { LineFramer, type RecordHandler } from './lines.js';
@@ -310,6 +310,7 @@ async function* countBytes(source: AsyncGenerator<Buffer>, tally: { bytes: numbe
 
 /** `awslogs detect`: reads only the start of each input. */
 export async function detectInput(input: InputPath, settings: InputSettings): Promise<{ type?: string; reason: string; problem?: string }> {
+  if (await startsWithParquetMagic(openPath(input))) return detectParquet(openPath(input), settings.candidates);
   const file = shownPath(input);
   const info: InputInfo = { gzip: false, bytesRead: 0 };
   const source = checkedInput(readInput(input, info), info);
