@@ -279,3 +279,14 @@ test('awslogs detect names a Parquet file\'s type from its columns, and a corrup
   assert.equal(b.code, 2);
   assert.match(b.stderr, /does not end with it/);
 });
+
+test('--out-dir: x.parquet is written as x.ndjson, as x.log is', async () => {
+  const { parquet } = await pair('outdir-src', V2, v2Lines(4));
+  const dir = join(tmp, 'outdir-in');
+  mkdirSync(dir);
+  copyFileSync(parquet, join(dir, 'flows.parquet'));
+  const out = join(tmp, 'outdir-out');
+  const r = await runCli(['normalize', '-q', '--out-dir', out, dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(join(out, 'flows.ndjson'), 'utf8').split('\n').filter((l) => l.length > 0).length, 4);
+});

@@ -18,7 +18,7 @@ import { BatchedWriter } from './output.js';
 import type { InputPath } from './input.js';
 import { processInput, type InputHooks, type InputSettings, type ProcessedInput } from './process_input.js';
 
-const INPUT_EXTENSIONS = ['.log', '.json', '.jsonl', '.ndjson', '.txt', '.csv'];
+const INPUT_EXTENSIONS = ['.log', '.json', '.jsonl', '.ndjson', '.txt', '.csv', '.parquet'];
 
 /** `…/x.log.gz` → `…/x.ndjson` (`.ndjson.gz` with --gzip); extension-less S3 access logs get `.ndjson`. */
 export function outputPathFor(outDir: string, relativePath: string, gzip: boolean): string {
