@@ -217,6 +217,10 @@ test('--type naming a type AWS does not deliver as Parquet, and columns of no VP
   const o = await runCli(['normalize', other]);
   assert.equal(o.code, 2);
   assert.match(o.stderr, /columns \(a, b\) are no VPC flow log layout/);
+  const typed = await runCli(['normalize', '--type', 'AWS.VPCFlow', other]);
+  assert.equal(typed.code, 2);
+  assert.equal(typed.stdout, '');
+  assert.match(typed.stderr, /columns \(a, b\) are no VPC flow log layout/);
   const nested = join(tmp, 'nested.parquet');
   await duckRun(`COPY (SELECT 2 AS version, {'x': 1, 'y': 'z'} AS srcaddr) TO '${nested}' (FORMAT parquet)`);
   const n = await runCli(['normalize', nested]);

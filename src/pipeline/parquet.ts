@@ -261,8 +261,6 @@ class ColumnCursor {
 /** Everything the pipeline gives the Parquet reader for one input. */
 export interface ParquetJob {
   path: string | Buffer;
-  /** The name in messages and reports. */
-  file: string;
   /** --type; undefined means detect from the columns. */
   logType?: LogTypeDescriptor;
   candidates: readonly LogTypeDescriptor[];
@@ -293,11 +291,13 @@ function hasColumnar(type: LogTypeDescriptor): type is LogTypeDescriptor & { col
 /** The type of the file's rows: --type, or the one candidate whose columnar hook takes these columns. */
 function chooseType(job: Pick<ParquetJob, 'logType' | 'candidates'>, columns: readonly string[]): (LogTypeDescriptor & { columnar: ColumnarInput }) | string {
   const shown = columns.length > 12 ? `${columns.slice(0, 12).join(', ')}, …` : columns.join(', ');
+  const none = `a Parquet file whose columns (${shown}) are no VPC flow log layout: not read; only VPC flow logs are read from Parquet`;
   if (job.logType !== undefined) {
-    return hasColumnar(job.logType) ? job.logType : `a Parquet file, but ${job.logType.name} is not delivered as Parquet (AWS delivers only VPC flow logs so): not read`;
+    if (!hasColumnar(job.logType)) return `a Parquet file, but ${job.logType.name} is not delivered as Parquet (AWS delivers only VPC flow logs so): not read`;
+    // As a text header of mostly unknown names is refused: its rows would be written under invented names.
+    return job.logType.columnar.matches(columns) ? job.logType : none;
   }
-  const type = job.candidates.filter(hasColumnar).find((t) => t.columnar.matches(columns));
-  return type ?? `a Parquet file whose columns (${shown}) are no VPC flow log layout: not read; only VPC flow logs are read from Parquet`;
+  return job.candidates.filter(hasColumnar).find((t) => t.columnar.matches(columns)) ?? none;
 }
 
 /**

@@ -209,7 +209,7 @@ async function normalizeOne(
   // Parquet is recognised by its first bytes, and read by columns from the file, not as text.
   if (await startsWithParquetMagic(openPath(input))) {
     return normalizeParquet({
-      path: openPath(input), file, logType: settings.logType, candidates: settings.candidates, parserOptions: settings.parserOptions,
+      path: openPath(input), logType: settings.logType, candidates: settings.candidates, parserOptions: settings.parserOptions,
       newProcessor: (type) => newProcessor(type),
       afterRows: (bytes) => {
         info.bytesRead += bytes;
