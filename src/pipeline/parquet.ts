@@ -275,7 +275,6 @@ export interface ParquetResult {
   counts: Map<string, Counts>;
   logType?: string;
   problem?: string;
-  detectionProblem?: string;
 }
 
 /** The message for an error thrown while reading (hyparquet's, ours, or the file system's). */
@@ -356,7 +355,8 @@ async function readFile(job: ParquetJob, hyparquet: Hyparquet, handle: FileHandl
   if (typeof footer === 'string') return { counts: new Map(), problem: footer };
   const { file, metadata, columns } = footer;
   const type = chooseType(job, columns);
-  if (typeof type === 'string') return job.logType === undefined ? { counts: new Map(), problem: type, detectionProblem: type } : { counts: new Map(), problem: type };
+  // One message, said once: no record of the file is read (exit 2).
+  if (typeof type === 'string') return { counts: new Map(), problem: type };
   const parser = type.columnar.createParser(columns, job.parserOptions);
   if (typeof parser === 'string') return { counts: new Map(), logType: type.name, problem: `Parquet columns: ${parser}` };
   const processor = job.newProcessor(type);
