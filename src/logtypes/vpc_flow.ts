@@ -759,7 +759,10 @@ const vpcColumnar: ColumnarInput = {
   createParser(columns: readonly string[], options: ParserOptions): RowParser | string {
     const format = columnsFormat(columns);
     if (typeof format === 'string') return format;
-    const notice = format.unknown.length > 0 ? unknownFieldsNotice(format, 'the Parquet schema') : undefined;
+    // Named as the file names them (`future_field`), with the key each is kept under.
+    const notice = format.unknown.length > 0
+      ? `the Parquet schema names columns this version does not know; kept as strings: ${format.unknown.map(({ awsName, key }) => `${awsName.replaceAll('-', '_')} (as "${key}")`).join(', ')}`
+      : undefined;
     return new VpcRowParser(withRecordKeys(format, options.recordKeys), notice);
   },
 };
