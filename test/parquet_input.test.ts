@@ -294,3 +294,27 @@ test('--out-dir: x.parquet is written as x.ndjson, as x.log is', async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(join(out, 'flows.ndjson'), 'utf8').split('\n').filter((l) => l.length > 0).length, 4);
 });
+
+test('damaged bytes anywhere in a Parquet file (fixed seed, footer and pages): exit 0, 1 or 2 with a message, never a crash', async () => {
+  const { parquet } = await pair('fuzz', V2, v2Lines(3000), 'snappy', 2048);
+  const base = readFileSync(parquet);
+  let seed = 12345;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const mutated = join(tmp, 'fuzz-mutated.parquet');
+  for (let k = 0; k < 16; k++) {
+    const bytes = Buffer.from(base);
+    for (let j = 0, flips = 1 + next(4); j < flips; j++) {
+      // Half the flips in the footer's last 600 bytes, where a damaged length or count matters most.
+      const at = next(2) === 1 ? bytes.length - 1 - next(600) : next(bytes.length);
+      bytes[at] = next(256);
+    }
+    writeFileSync(mutated, bytes);
+    const r = await runCli(['normalize', '-q', mutated]);
+    assert.ok(r.code === 0 || r.code === 1 || r.code === 2, `mutation ${k}: exit ${String(r.code)} ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at |internal error/, `mutation ${k}`);
+    if (r.code === 2) assert.match(r.stderr, /fuzz-mutated\.parquet: /, `mutation ${k}`);
+  }
+});

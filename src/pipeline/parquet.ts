@@ -279,7 +279,8 @@ export interface ParquetResult {
 
 /** The message for an error thrown while reading (hyparquet's, ours, or the file system's). */
 function describe(err: unknown): string {
-  if (err instanceof RangeError) return `${err.message} (a damaged or hostile Parquet file)`;
+  // hyparquet trusts the bytes it decodes: a damaged file surfaces as a TypeError or a RangeError.
+  if (err instanceof RangeError || err instanceof TypeError) return `${err.message} (a damaged Parquet file)`;
   return err instanceof Error ? err.message : String(err);
 }
 
