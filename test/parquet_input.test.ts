@@ -236,6 +236,13 @@ test('a TIMESTAMP where AWS writes Unix seconds: that row is an error report, no
   assert.equal(r.reports.length, 1);
   assert.equal(r.reports[0]!.row, 1);
   assert.match(r.reports[0]!.error as string, /column "start": a date or timestamp/);
+  // Without --errors: one human line naming the row; with --summary json: a `row` key.
+  const human = await runCli(['normalize', file]);
+  assert.match(human.stderr, /timestamp\.parquet row 1: AWS\.VPCFlow: column "start": a date or timestamp/);
+  const json = await runCli(['normalize', '--summary', 'json', file]);
+  const error = json.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((o) => o.kind === 'error');
+  assert.equal(error?.row, 1);
+  assert.equal('line' in (error ?? {}), false);
 });
 
 test('the Hive-compatible S3 layout is a path hint, as /vpcflowlogs/ is', () => {
