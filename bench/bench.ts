@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GENERATORS, FileSink, scaleAmount, type Amount, type LogGenerator } from './generate/index.js';
 import { cloudWatchVpcGenerator } from './generate/cloudwatch.js';
+import { VPC_HEADER, vpcGenerator } from './generate/vpc.js';
 import { Rng } from './prng.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
@@ -51,7 +52,8 @@ options:
                  and the naive script alternating) always gets all its runs
   --scale F      multiply every input size by F (default 1; 0.1 for a quick look)
   --types A,B    only these cases: log types, or CloudWatchLogs(AWS.VPCFlow) (a Firehose
-                 object of gzip payloads; its MB/s counts the decompressed payloads)
+                 object of gzip payloads; its MB/s counts the decompressed payloads), or
+                 Parquet(AWS.VPCFlow) (the VPC flows written as Parquet by DuckDB)
   --seed N       generator seed (default 1)
   --cpu N        the core to pin children to with taskset (default 0)
   --out DIR      where inputs are generated and kept (default bench-out/)
@@ -423,7 +425,7 @@ async function benchOcsf(gen: LogGenerator, opts: Options, pin: string[], scratc
 
 async function runDefault(opts: Options, registered: Set<string>, pin: string[], scratch: string): Promise<number> {
   for (const name of opts.types ?? []) {
-    if (!CASES.some((g) => caseName(g) === name)) throw new UsageError(`--types: no generator for ${JSON.stringify(name)} (known: ${CASES.map(caseName).join(', ')})`);
+    if (name !== PARQUET_CASE && !CASES.some((g) => caseName(g) === name)) throw new UsageError(`--types: no generator for ${JSON.stringify(name)} (known: ${CASES.map(caseName).join(', ')})`);
   }
   const fingerprint = generatorFingerprint();
   const rows: Row[] = [];
@@ -443,6 +445,12 @@ async function runDefault(opts: Options, registered: Set<string>, pin: string[],
     rows.push(...result.rows);
     notes.push(...result.notes);
     if (result.vpcRatios.length > 0) vpcRatios = result.vpcRatios;
+    if (result.failed) exit = 1;
+  }
+  if (opts.types === undefined || opts.types.includes(PARQUET_CASE)) {
+    const result = await benchParquet(opts, pin, scratch, fingerprint);
+    rows.push(...result.rows);
+    notes.push(...result.notes);
     if (result.failed) exit = 1;
   }
 
@@ -467,6 +475,65 @@ async function runDefault(opts: Options, registered: Set<string>, pin: string[],
     log(`wrote ${opts.json}`);
   }
   return exit;
+}
+
+/** The bench case of VPC flow logs delivered as Parquet (issue 17). */
+const PARQUET_CASE = 'Parquet(AWS.VPCFlow)';
+
+/**
+ * Writes the VPC case's flows as a Parquet file (gzip pages, AWS's column
+ * names and types) with DuckDB, an independent writer and a dev dependency,
+ * cached beside the text input. Undefined when DuckDB is not installed.
+ */
+async function parquetInput(textPath: string): Promise<string | undefined> {
+  const path = textPath.replace(/\.log$/, '') + '.parquet';
+  if (existsSync(path)) return path;
+  let duckdb: typeof import('@duckdb/node-api');
+  try {
+    duckdb = await import('@duckdb/node-api');
+  } catch {
+    return undefined;
+  }
+  const fields = VPC_HEADER.split(' ');
+  const integer: Record<string, string> = { version: 'INTEGER', srcport: 'INTEGER', dstport: 'INTEGER', protocol: 'INTEGER', packets: 'BIGINT', bytes: 'BIGINT', start: 'BIGINT', end: 'BIGINT' };
+  const select = fields.map((f) => `CAST("${f}" AS ${integer[f] ?? 'VARCHAR'}) AS "${f.replaceAll('-', '_')}"`).join(', ');
+  const columns = `{${fields.map((f) => `'${f}': 'VARCHAR'`).join(', ')}}`;
+  const connection = await (await duckdb.DuckDBInstance.create(':memory:')).connect();
+  // The text input repeats its header line (concatenated files): those lines are not flows.
+  await connection.run(`COPY (SELECT ${select} FROM read_csv('${textPath}', delim=' ', header=false, skip=1, nullstr='-', quote='', escape='', columns=${columns}) WHERE "version" <> 'version') `
+    + `TO '${path}.partial' (FORMAT parquet, COMPRESSION gzip)`);
+  renameSync(`${path}.partial`, path);
+  return path;
+}
+
+/** Parquet VPC input: records/s reading the VPC case's flows from Parquet. */
+async function benchParquet(opts: Options, pin: string[], scratch: string, fingerprint: string): Promise<TypeResult> {
+  const out: TypeResult = { rows: [], notes: [], vpcRatios: [], failed: false };
+  const text = prepareInput(vpcGenerator, scaleAmount(vpcGenerator.defaultAmount, opts.scale), opts, fingerprint, true);
+  const path = await parquetInput(text.path);
+  if (path === undefined) {
+    out.notes.push(`${PARQUET_CASE}: skipped, @duckdb/node-api (a dev dependency, the Parquet writer) is not installed`);
+    return out;
+  }
+  const runs: Run[] = [];
+  let summary: Summary | undefined;
+  for (let i = 0; i < opts.runs; i++) {
+    const run = await measure(pin, [opts.bin, 'normalize', '--type', 'AWS.VPCFlow', path], scratch);
+    summary = parseSummary(run.stderr, 'AWS.VPCFlow');
+    if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
+      out.notes.push(`${PARQUET_CASE}: awslogs failed (${describeFailure(run)})`);
+      out.failed = true;
+      return out;
+    }
+    runs.push(run);
+    log(`${PARQUET_CASE} run ${i + 1}/${opts.runs}: ${run.seconds.toFixed(2)} s`);
+  }
+  if (summary === undefined) return out;
+  const row = makeRow(PARQUET_CASE, 'awslogs', summary.read, statSync(path).size, runs);
+  row.failed = summary.failed;
+  out.rows.push(row);
+  out.notes.push(`${PARQUET_CASE}: the VPC case's ${text.events} flows as Parquet (gzip pages, written by DuckDB); MB/s counts the Parquet file's bytes`);
+  return out;
 }
 
 async function runBig(opts: Options, registered: Set<string>, pin: string[], scratch: string): Promise<number> {

@@ -38,6 +38,24 @@ export function makeErrorReport(file: string, line: number, logType: string | un
   return report;
 }
 
+/**
+ * The report for a row of columnar input (Parquet): as ErrorReport, with
+ * `row` (1-based row in the file, counting every row group) where a text
+ * input has `line`. `raw` is the row as a JSON object of its columns.
+ */
+export type RowErrorReport = Omit<ErrorReport, 'line' | 'logEvent'> & { row: number };
+
+/** Any error report: of a line (text and JSON input) or of a row (Parquet). */
+export type AnyErrorReport = ErrorReport | RowErrorReport;
+
+/** makeErrorReport for a row of columnar input; keys in order file, row, logType, error, raw. */
+export function makeRowErrorReport(file: string, row: number, logType: string | undefined, error: string, raw: string): RowErrorReport {
+  const kept = raw.length > MAX_RAW_CHARS ? raw.slice(0, MAX_RAW_CHARS) : raw;
+  const report: RowErrorReport = logType === undefined ? { file, row, error, raw: kept } : { file, row, logType, error, raw: kept };
+  if (raw.length > MAX_RAW_CHARS) report.rawLength = raw.length;
+  return report;
+}
+
 /** Shows a value inside an error message, cut so one message stays one short line. */
 export function quoteValue(value: string, max = 80): string {
   const shown = value.length > max ? value.slice(0, max) + '…' : value;

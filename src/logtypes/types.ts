@@ -1,6 +1,7 @@
 // What a log type is, as data: the registry table in ./index.ts lists one
 // descriptor per type. A log type never runs stream plumbing: its framing is a
 // declared kind that the pipeline acts on.
+import type { ExactNumber } from '../core/exact_number.js';
 import type { IndicatorCollector, IndicatorKind } from '../core/indicators.js';
 
 export type Fields = Record<string, unknown>;
@@ -32,6 +33,32 @@ export interface Parser {
    * Absent or false: nobody looked (line framing, JSON inside a string).
    */
   parse(text: string, sink: ParseSink, shortNumbersOnly?: boolean): void;
+}
+
+/**
+ * One cell of a row of columnar input (Parquet), as the pipeline hands it
+ * on: a string (STRING/BYTE_ARRAY), a number (INT32, FLOAT, DOUBLE, and
+ * INT64 up to 2^53), an ExactNumber (INT64 beyond 2^53: never rounded), a
+ * boolean, or null (an absent value, as `-` is in text). The log type never
+ * sees the file format.
+ */
+export type ColumnValue = string | number | boolean | ExactNumber | null;
+
+/** Parses the rows of one columnar input; made per input by ColumnarInput.createParser. */
+export interface RowParser {
+  /** One row: `values[i]` is the cell of the i-th column given to createParser. */
+  parseRow(values: readonly ColumnValue[], sink: ParseSink): void;
+}
+
+/**
+ * What a log type offers for columnar input (Parquet files), where the file's
+ * schema names the columns instead of a header line.
+ */
+export interface ColumnarInput {
+  /** Whether a file with these columns (names as written in it) holds this type's records: detection. */
+  matches(columns: readonly string[]): boolean;
+  /** A parser for rows of these columns, or why this type cannot read them (a message). */
+  createParser(columns: readonly string[], options: ParserOptions): RowParser | string;
 }
 
 export interface ParserOptions {
@@ -72,6 +99,8 @@ export interface LogTypeDescriptor {
    * strong hint for detection when the input's path contains it.
    */
   readonly s3PathHint?: string;
+  /** Set when AWS delivers this type as columnar files too (VPC flow logs as Parquet). */
+  readonly columnar?: ColumnarInput;
   /** One parser per input: parsers may hold per-file state (a VPC header). */
   createParser(options: ParserOptions): Parser;
 }

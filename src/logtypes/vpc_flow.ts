@@ -20,7 +20,7 @@ import { quoteValue } from '../core/errors.js';
 import { dottedQuadEnd, isAwsRegion, isAwsResourceId, isUpperSnakeName, looksLikeAwsResourceId } from '../core/shapes.js';
 import { STANDARD_FIELDS } from '../core/standard_fields.js';
 import { formatUnix } from '../core/timestamp.js';
-import type { LogTypeDescriptor, Parser, ParseSink, ParserOptions, Fields } from './types.js';
+import type { ColumnarInput, ColumnValue, LogTypeDescriptor, Parser, ParseSink, ParserOptions, Fields, RowParser } from './types.js';
 
 type ColumnKind = 'string' | 'integer' | 'unixSeconds';
 
@@ -655,6 +655,118 @@ function unknownFieldsNotice(format: VpcFormat, from: string): string {
   return `${from} names fields this version does not know; kept as strings: ${names.join(', ')}`;
 }
 
+// Parquet delivery. AWS writes one column per field of the flow log's
+// format, named as the field with `_` for `-` (`account_id`, `log_status`),
+// typed INT32, INT64 or STRING ("Parquet data type" in the Available fields
+// table of flow-log-records.html; the Hive-compatible prefixes on
+// flow-logs-s3-path.html). The columns are read as the header line of a
+// text file would be, and each row as the text line of the same flow: the
+// same vocabulary, checks, error messages and record. The log type knows
+// nothing of Parquet: the pipeline hands it named columns and plain cells.
+
+/** `log_status` → `log-status`: a column name as the field name of the text header. */
+export function columnFieldName(column: string): string {
+  return column.replaceAll('_', '-');
+}
+
+/** Where the values come from, in error messages. */
+const COLUMNS_SOURCE = 'per the Parquet columns';
+
+/**
+ * A cell as the token the text line would hold: null is `-` (absent); a
+ * number or an ExactNumber its decimal text, so numbers take the text
+ * path's checks (a port over 65535, a negative count, a fraction, over 2^53:
+ * each the same error as in text).
+ */
+function cellToken(value: ColumnValue): string {
+  if (value === null) return '-';
+  return typeof value === 'string' ? value : String(value);
+}
+
+/** The format of a file's columns, or why they are not one. */
+function columnsFormat(columns: readonly string[]): VpcFormat | string {
+  for (const column of columns) {
+    if (!FIELD_NAME.test(columnFieldName(column))) return `column ${quoteValue(column)} is not a VPC flow log field name (expected names like srcaddr or log_status)`;
+  }
+  return parseVpcFormat(columns.map(columnFieldName).join(' '));
+}
+
+class VpcRowParser implements RowParser {
+  /** The cells of the current row as text tokens (reused: parseTokens keeps no reference). */
+  private readonly tokens: string[];
+  private pendingNotice: string | undefined;
+
+  constructor(private readonly format: VpcFormat, notice: string | undefined) {
+    this.tokens = new Array<string>(format.columns.length).fill('-');
+    this.pendingNotice = notice;
+  }
+
+  parseRow(values: readonly ColumnValue[], sink: ParseSink): void {
+    if (this.pendingNotice !== undefined) {
+      sink.notice(this.pendingNotice);
+      this.pendingNotice = undefined;
+    }
+    const fields = this.direct(values);
+    if (fields !== undefined) return sink.event(fields);
+    const tokens = this.tokens;
+    for (let i = 0; i < tokens.length; i++) tokens[i] = cellToken(values[i] ?? null);
+    parseTokens(tokens, this.format, COLUMNS_SOURCE, sink);
+  }
+
+  /**
+   * The common row, without text: every cell null, a number in range for an
+   * integer column, or a string of its column's shape. These are exactly
+   * the cells parseTokens would take as they are (a number's decimal text
+   * parses back to the number), so the record is the same; any other row
+   * (a value to report, `-` as a string, a number in a string column) goes
+   * through the text tokens, which word the error as the text path does.
+   */
+  private direct(values: readonly ColumnValue[]): Fields | undefined {
+    const columns = this.format.columns;
+    const fields = this.format.newRecord();
+    for (let i = 0; i < columns.length; i++) {
+      const v = values[i] ?? null;
+      const column = columns[i]!;
+      if (v === null) {
+        if (column.unknown) return undefined; // parseTokens deletes its key
+        continue;
+      }
+      if (column.kind === 'string') {
+        if (typeof v !== 'string' || v === '-' || !fitsShape(column, v)) return undefined;
+        fields[column.key] = v;
+      } else {
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return undefined;
+        if (column.kind === 'integer') {
+          if (v > column.max) return undefined;
+          fields[column.key] = v;
+        } else {
+          const ts = formatUnix(v);
+          if (ts === undefined) return undefined;
+          fields[column.key] = ts;
+        }
+      }
+    }
+    return fields;
+  }
+}
+
+const vpcColumnar: ColumnarInput = {
+  /** The header rule: at least one known field, and known fields at least half the columns. */
+  matches(columns: readonly string[]): boolean {
+    const known = columns.filter((c) => KNOWN_BY_AWS_NAME.has(columnFieldName(c))).length;
+    return known > 0 && known * 2 >= columns.length;
+  },
+  createParser(columns: readonly string[], options: ParserOptions): RowParser | string {
+    const format = columnsFormat(columns);
+    if (typeof format === 'string') return format;
+    // Named as the file names them (`future_field`), with the key each is kept under.
+    const notice = format.unknown.length > 0
+      ? `the Parquet schema names columns this version does not know; kept as strings: ${format.unknown.map(({ awsName, key }) => `${awsName.replaceAll('-', '_')} (as "${key}")`).join(', ')}`
+      : undefined;
+    return new VpcRowParser(withRecordKeys(format, options.recordKeys), notice);
+  },
+};
+
 const DEFAULT_FORMAT = parseVpcFormat(DEFAULT_VPC_FORMAT) as VpcFormat;
 const DEFAULT_TGW = parseVpcFormat(DEFAULT_TGW_FORMAT) as VpcFormat;
 
@@ -681,6 +793,7 @@ export const vpcFlow: LogTypeDescriptor = {
     ['ecsTaskDefinitionArn', 'aws_arn'],
     ['ecsTaskArn', 'aws_arn'],
   ],
+  columnar: vpcColumnar,
   createParser(options: ParserOptions): Parser {
     if (options.vpcFormat === undefined) {
       return new VpcFlowParser(DEFAULT_FORMAT, 'the default version-2 format; pass --vpc-format for a custom one', true, undefined, options);

@@ -84,9 +84,15 @@ function names(scores: readonly Score[]): string {
   return scores.map((s) => s.type.name).join(', ');
 }
 
+/**
+ * The type an S3-style path names: its folder (`/vpcflowlogs/`), or the
+ * same name as the Hive-compatible prefix AWS writes when asked
+ * (`/aws-service=vpcflowlogs/`, flow-logs-s3-path.html).
+ */
 export function pathHint(file: string, candidates: readonly LogTypeDescriptor[]): LogTypeDescriptor | undefined {
   const path = '/' + file.replaceAll('\\', '/');
-  return candidates.find((t) => t.s3PathHint !== undefined && path.includes(t.s3PathHint));
+  return candidates.find((t) => t.s3PathHint !== undefined
+    && (path.includes(t.s3PathHint) || path.includes(`/aws-service=${t.s3PathHint.slice(1)}`)));
 }
 
 export function detectFromSample(

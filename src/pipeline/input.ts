@@ -54,8 +54,19 @@ export function shownPath(input: InputPath): string {
   return typeof input === 'string' ? input : input.path;
 }
 
+/**
+ * What the file system opens for an input that is a local file or stdin
+ * (`-`), or undefined for one that is not (an `s3://` object, a streamed
+ * input): Parquet, read by columns, needs a local file's random access.
+ */
+export function localFile(input: InputPath): string | Buffer | undefined {
+  if (isStreamed(input)) return undefined;
+  const path = openPath(input);
+  return typeof path === 'string' && isS3Url(path) ? undefined : path;
+}
+
 /** What the file system opens for an input. */
-function openPath(input: Exclude<InputPath, StreamedInput>): string | Buffer {
+export function openPath(input: Exclude<InputPath, StreamedInput>): string | Buffer {
   if (typeof input === 'string') return input;
   const bytes = input.bytes;
   return bytes === undefined ? input.path : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -2,11 +2,11 @@
 // enrich → validate → write. Every framed record ends as exactly one of: a
 // line on stdout, an error report, or a counted skip (header, control line).
 import { IndicatorCollector } from '../core/indicators.js';
-import { makeErrorReport, type ErrorReport } from '../core/errors.js';
+import { makeErrorReport, makeRowErrorReport, type AnyErrorReport } from '../core/errors.js';
 import type { StandardFields } from '../core/standard.js';
 import type { RecordConverter } from '../formats/index.js';
 import { writeSourceFields, type DeliveryFacts } from '../core/source_fields.js';
-import type { LogTypeDescriptor, Fields, Framing, Parser, ParseSink, ParserOptions } from '../logtypes/types.js';
+import type { ColumnValue, LogTypeDescriptor, Fields, Framing, Parser, ParseSink, ParserOptions, RowParser } from '../logtypes/types.js';
 import { InputError } from './input.js';
 import { JsonFramer } from './json.js';
 import { LineFramer, type Framer, type RecordHandler } from './lines.js';
@@ -21,7 +21,7 @@ export interface OutputSink {
 
 /** Where error reports and per-input notices go (the Reporter, or nowhere for a probe). */
 export interface ErrorSink {
-  error(report: ErrorReport): void;
+  error(report: AnyErrorReport): void;
   notice(file: string, message: string): void;
 }
 
@@ -83,6 +83,8 @@ export class RecordProcessor implements ParseSink, RecordHandler {
   /** Set while a log event of a payload is processed (CloudWatch Logs): its p_source_* facts and index. */
   private delivery: DeliveryFacts | undefined;
   private logEvent: number | undefined;
+  /** Set while a row of columnar input is processed: its text for a report (made only then), which names `row`. */
+  private rowRaw: (() => string) | undefined;
 
   constructor(
     private readonly file: string,
@@ -117,6 +119,33 @@ export class RecordProcessor implements ParseSink, RecordHandler {
         : `internal error while parsing: ${(err as Error).message ?? String(err)}`);
     }
     if (this.outcomes === 0) this.error('the parser produced no event for this record');
+  }
+
+  /**
+   * One row of columnar input (Parquet): `row` is its 1-based number in the
+   * file; `raw` renders it for an error report, called only then (most rows
+   * never need their text).
+   */
+  row(parser: RowParser, values: readonly ColumnValue[], row: number, raw: () => string): void {
+    this.line = row;
+    this.rowRaw = raw;
+    this.outcomes = 0;
+    try {
+      parser.parseRow(values, this);
+    } catch (err) {
+      // A parser bug must not lose the row or kill the run.
+      this.indicators.clear();
+      this.error(`internal error while parsing: ${(err as Error).message ?? String(err)}`);
+    }
+    if (this.outcomes === 0) this.error('the parser produced no event for this row');
+    this.rowRaw = undefined;
+  }
+
+  /** A row the reader could not hand on as cells (a value of a type no field takes). */
+  rejectRow(message: string, row: number, raw: string): void {
+    this.counts.read++;
+    this.counts.failed++;
+    this.errors.error(makeRowErrorReport(this.file, row, this.logTypeName, message, raw));
   }
 
   /**
@@ -216,7 +245,9 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     }
     this.counts.read++;
     this.counts.failed++;
-    this.errors.error(makeErrorReport(this.file, this.line, this.logTypeName, message, this.raw, undefined, this.logEvent));
+    this.errors.error(this.rowRaw !== undefined
+      ? makeRowErrorReport(this.file, this.line, this.logTypeName, message, this.rowRaw())
+      : makeErrorReport(this.file, this.line, this.logTypeName, message, this.raw, undefined, this.logEvent));
   }
 
   notice(message: string): void {

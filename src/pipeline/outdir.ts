@@ -19,7 +19,7 @@ import type { InputPath } from './input.js';
 import { isS3Url } from '../s3/url.js';
 import { processInput, type InputHooks, type InputSettings, type ProcessedInput } from './process_input.js';
 
-const INPUT_EXTENSIONS = ['.log', '.json', '.jsonl', '.ndjson', '.txt', '.csv'];
+const INPUT_EXTENSIONS = ['.log', '.json', '.jsonl', '.ndjson', '.txt', '.csv', '.parquet'];
 
 /**
  * `…/x.log.gz` → `…/x.ndjson` (`.ndjson.gz` with --gzip); extension-less S3

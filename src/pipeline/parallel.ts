@@ -12,7 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { ErrorReport } from '../core/errors.js';
+import type { AnyErrorReport } from '../core/errors.js';
 import { registerStopper } from './cleanup.js';
 import type { ErrorSink } from './normalize.js';
 import { temporaryPathFor } from './outdir.js';
@@ -52,7 +52,7 @@ interface Pending {
   spill?: { path: string; stream: WriteStream };
   /** Set while the spill file is being created. */
   spilling?: Promise<void>;
-  reports: ErrorReport[];
+  reports: AnyErrorReport[];
   notices: Array<[string, string]>;
   result?: ProcessedInput;
 }

@@ -4,7 +4,8 @@ import type { StandardFields } from '../core/standard.js';
 import { makeErrorReport } from '../core/errors.js';
 import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { findFormat, type FormatName } from '../formats/index.js';
-import { InputError, readInput, shownPath, type InputInfo, type InputPath } from './input.js';
+import { InputError, localFile, readInput, shownPath, type InputInfo, type InputPath } from './input.js';
+import { detectParquet, normalizeParquet, startsWithParquetMagic } from './parquet.js';
 import { checkedInput } from './sniff.js';
 import { spanClock, type Span } from './type_time.js';
 import { LineFramer, type RecordHandler } from './lines.js';
@@ -209,6 +210,21 @@ async function normalizeOne(
   const newProcessor = (type: LogTypeDescriptor, options = settings.parserOptions) =>
     new RecordProcessor(file, type, options, standard, out, reporter, settings.filter, converterFor?.(type.name));
 
+  // Parquet is recognised by its first bytes, and read by columns from the file, not as text.
+  const local = localFile(input);
+  if (local !== undefined && await startsWithParquetMagic(local)) {
+    return normalizeParquet({
+      path: local, logType: settings.logType, candidates: settings.candidates, parserOptions: settings.parserOptions,
+      newProcessor: (type) => newProcessor(type),
+      afterRows: (bytes) => {
+        info.bytesRead += bytes;
+        text.bytes += bytes;
+        return afterChunk();
+      },
+      setLive: (f) => { live = f; },
+    });
+  }
+
   // Enveloped input (CloudWatch Logs) is recognised from its first bytes: one check per input.
   const sample = await takeSample(source);
   const enveloped = await normalizeEnveloped(file, sample, source, settings, reporter, newProcessor, afterChunk, (f) => { live = f; });
@@ -299,6 +315,8 @@ async function* countBytes(source: AsyncGenerator<Buffer>, tally: { bytes: numbe
 
 /** `awslogs detect`: reads only the start of each input. */
 export async function detectInput(input: InputPath, settings: InputSettings): Promise<{ type?: string; reason: string; problem?: string }> {
+  const local = localFile(input);
+  if (local !== undefined && await startsWithParquetMagic(local)) return detectParquet(local, settings.candidates);
   const file = shownPath(input);
   const info: InputInfo = { gzip: false, bytesRead: 0 };
   const source = checkedInput(readInput(input, info), info);

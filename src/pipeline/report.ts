@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { isS3Url, parseS3Url } from '../s3/url.js';
 import { registerStopper } from './cleanup.js';
-import type { ErrorReport } from '../core/errors.js';
+import type { AnyErrorReport } from '../core/errors.js';
 import { BatchedWriter } from './output.js';
 import { describeSkip, skippedCounts, type SkippedFile } from './inputs.js';
 import { escapeForTerminal, type Terminal } from './terminal.js';
@@ -112,7 +112,7 @@ export class Reporter {
     this.fileWriter = new BatchedWriter(upload.stream);
   }
 
-  error(report: ErrorReport): void {
+  error(report: AnyErrorReport): void {
     this.errorsTotal++;
     if (this.fileWriter !== undefined) {
       this.fileWriter.write(JSON.stringify(report) + '\n');
@@ -120,15 +120,19 @@ export class Reporter {
     }
     if (this.errorsShown < STDERR_ERROR_LINES) {
       this.errorsShown++;
-      const { file, line, logType, error, logEvent } = report;
+      const { file, logType, error } = report;
+      // A row of a Parquet input has `row` where a line has `line`.
+      const logEvent = 'line' in report ? report.logEvent : undefined;
+      const where = 'line' in report ? { line: report.line } : { row: report.row };
       if (this.terminal.json) {
-        this.terminal.jsonLine({ kind: 'error', file, line, ...(logEvent !== undefined ? { logEvent } : {}), ...(logType !== undefined ? { logType } : {}), message: error });
+        this.terminal.jsonLine({ kind: 'error', file, ...where, ...(logEvent !== undefined ? { logEvent } : {}), ...(logType !== undefined ? { logType } : {}), message: error });
         return;
       }
       const type = logType !== undefined ? ` ${logType}:` : '';
       const event = logEvent !== undefined ? ` logEvent ${logEvent}:` : '';
+      const at = 'line' in where ? `:${where.line}:` : ` row ${where.row}:`;
       // The file name and the message (V8's JSON.parse messages quote the input) are input text.
-      this.terminal.line(`awslogs: ${escapeForTerminal(file)}:${line}:${event}${type} ${this.terminal.paint.red(escapeForTerminal(error))}`);
+      this.terminal.line(`awslogs: ${escapeForTerminal(file)}${at}${event}${type} ${this.terminal.paint.red(escapeForTerminal(error))}`);
     }
   }
 

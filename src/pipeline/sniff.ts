@@ -122,6 +122,20 @@ export function unsupportedMessage(format: Unsupported, insideGzip: boolean): st
   return `${format.name}${inside}: not a format awslogs reads (plain text or gzip); ${format.verb} it first (${command})`;
 }
 
+/** `PAR1`, little-endian. A regular file that starts so is read as Parquet before it gets here (parquet.ts). */
+const PARQUET_MAGIC = 0x31524150;
+
+/**
+ * Parquet met where it cannot be read: a reader needs the footer at the end
+ * of the file first, so stdin, a pipe or a gzip stream would have to be held
+ * whole; it is refused instead, saying what to do.
+ */
+function parquetHere(insideGzip: boolean): string {
+  return insideGzip
+    ? 'Parquet data inside gzip: not read; gunzip it to a file first (Parquet is read from its end, so only a file on disk is read as Parquet)'
+    : 'Parquet data on stdin or a pipe: not read; Parquet is read from its end (the footer), so pass the file\'s path instead';
+}
+
 /** UTF-16 bytes as UTF-8 bytes, chunk by chunk (a character split between chunks is carried); the BOM is dropped. */
 async function* utf16ToUtf8(chunks: AsyncIterable<Buffer>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
   const decoder = new TextDecoder(encoding);
@@ -162,6 +176,10 @@ export async function* checkedInput(source: AsyncGenerator<Buffer>, info: InputI
   }
   // The first read of a file is usually the whole head: no copy then.
   const first = head.length === 1 ? head[0]! : Buffer.concat(head);
+  if (first.length >= 4 && first.readUInt32LE(0) === PARQUET_MAGIC) {
+    await source.return(undefined);
+    throw new InputError(parquetHere(info.gzip), false);
+  }
   const sniffed = sniffFormat(first.subarray(0, SNIFF_BYTES));
   if (sniffed.kind === 'unsupported') {
     await source.return(undefined);

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { Writable } from 'node:stream';
-import type { ErrorReport } from '../core/errors.js';
+import type { AnyErrorReport } from '../core/errors.js';
 import { StandardFields } from '../core/standard.js';
 import { LOG_TYPES, findLogType } from '../logtypes/index.js';
 import type { ParserOptions } from '../logtypes/types.js';
@@ -52,7 +52,7 @@ export type JobRequest = Extract<MainMessage, { kind: 'job' }>;
 /** What a worker sends back. */
 export type WorkerMessage =
   | { kind: 'data'; index: number; chunk: Uint8Array }
-  | { kind: 'errors'; index: number; reports: ErrorReport[] }
+  | { kind: 'errors'; index: number; reports: AnyErrorReport[] }
   | { kind: 'notice'; index: number; file: string; message: string }
   | { kind: 'progress'; bytes: number; written: number; failed: number; textBytes: number }
   | { kind: 'temporary'; path: string; exists: boolean }
@@ -61,9 +61,9 @@ export type WorkerMessage =
 
 /** Sends error reports and notices to the main thread, which owns stderr and --errors. */
 class PortReporter implements ReportSink {
-  private pending: ErrorReport[] = [];
+  private pending: AnyErrorReport[] = [];
   constructor(private readonly send: (m: WorkerMessage) => void, private readonly index: number) {}
-  error(report: ErrorReport): void {
+  error(report: AnyErrorReport): void {
     this.pending.push(report);
   }
   notice(file: string, message: string): void {
