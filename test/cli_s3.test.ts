@@ -276,7 +276,7 @@ test('an object deleted after the listing or forbidden to read is an error for t
     const problems = lines.filter((l) => l.kind === 'input-problem');
     // The first two inputs; later ones may have problems of their own (the golden tree holds undetectable inputs).
     assert.deepEqual(problems.slice(0, 2).map((p) => [p.file, p.message]), [
-      [`s3://logs/${all[0]}`, `NoSuchKey: s3://logs/${all[0]} does not exist (deleted after it was listed?)`],
+      [`s3://logs/${all[0]}`, `NoSuchKey: s3://logs/${all[0]} does not exist (deleted since it was listed or announced?)`],
       [`s3://logs/${all[1]}`, `AccessDenied on s3://logs/${all[1]} (check s3:GetObject for the credentials in use)`],
     ]);
     const summary = lines.at(-1)!;

@@ -50,6 +50,7 @@ test('output key: <prefix><bucket>/<key>.<tag>.ndjson, the tag from versionId, e
   assert.equal(outputKeyForObject(out, { bucket: 'src', key: 'k' }, false), 'n/src/k.unversioned.ndjson');
   assert.equal(outputKeyForObject(out, { bucket: 'src', key: 'k', versionId: 'null', eTag: 'e' }, false), 'n/src/k.etag-e.ndjson', 'versionId "null" is an unversioned object');
   assert.equal(errorsKeyForObject({ bucket: 'out', prefix: 'n/errors/' }, { bucket: 'src', key: 'k', eTag: 'e' }), 'n/errors/src/k.etag-e.errors.ndjson');
+  assert.equal(errorsKeyForObject({ bucket: 'out', prefix: 'n/errors/' }, { bucket: 'src', key: 'k', eTag: 'e' }, '.ocsf'), 'n/errors/src/k.etag-e.ocsf.errors.ndjson', 'OCSF reports do not overwrite NDJSON ones');
 });
 
 test('output key: pure (same identity, same key) and different for another version or object', () => {

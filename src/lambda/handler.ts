@@ -26,7 +26,7 @@ import type { ReportSink } from '../pipeline/normalize.js';
 import { BatchedWriter } from '../pipeline/output.js';
 import { processInput, type InputSettings, type ProcessedInput } from '../pipeline/process_input.js';
 import type { Counts } from '../pipeline/report.js';
-import { jsonForTerminal } from '../pipeline/terminal.js';
+import { escapeForTerminal, jsonForTerminal } from '../pipeline/terminal.js';
 import { ConfigError, loadConfig, type LambdaConfig } from './config.js';
 import { parseEvent, type LogEventsItem, type S3ObjectItem, type WorkItem } from './events.js';
 import {
@@ -128,7 +128,8 @@ export async function handle(event: unknown, context: LambdaContext, deps: Handl
   }
   if (sqs) return { batchItemFailures: parsed.messageIds.filter((id) => failedMessages.has(id)).map((id) => ({ itemIdentifier: id })) };
   const failed = summaries.filter((s) => s.status === 'failed');
-  if (failed.length > 0) throw new Error(`awslogs: ${failed.length} of ${summaries.length} objects failed: ${failed.map((s) => `${s.input}: ${s.problem ?? 'failed'}`).join('; ')}`);
+  // Keys and messages come from the event: escaped, as every line this tool prints.
+  if (failed.length > 0) throw new Error(escapeForTerminal(`awslogs: ${failed.length} of ${summaries.length} objects failed: ${failed.map((s) => `${s.input}: ${s.problem ?? 'failed'}`).join('; ')}`));
   return { objects: summaries };
 }
 
@@ -162,7 +163,7 @@ function planObject(item: S3ObjectItem, config: LambdaConfig, s3: LambdaS3): Pla
   return {
     input,
     output: { bucket: config.output.bucket, key: outputKeyForObject(config.output, item, config.gzip, extensionOf(config)) },
-    errors: { bucket: config.errors.bucket, key: errorsKeyForObject(config.errors, item) },
+    errors: { bucket: config.errors.bucket, key: errorsKeyForObject(config.errors, item, formatTagOf(config)) },
     tally,
     opened,
   };
@@ -205,7 +206,7 @@ function planPayload(item: LogEventsItem, config: LambdaConfig): Plan {
   return {
     input: { path: name, open: () => counted(Promise.resolve([bytes]), tally) },
     output: { bucket: config.output.bucket, key: outputKeyForPayload(config.output, id, config.gzip, extensionOf(config)) },
-    errors: { bucket: config.errors.bucket, key: errorsKeyForPayload(config.errors, id) },
+    errors: { bucket: config.errors.bucket, key: errorsKeyForPayload(config.errors, id, formatTagOf(config)) },
     tally,
     opened: Promise.resolve(),
   };
@@ -233,6 +234,11 @@ function totals(result: ProcessedInput): Counts {
 /** The output objects' name ending: the format's (`.ndjson`, `.ocsf.ndjson`). */
 function extensionOf(config: LambdaConfig): string {
   return findFormat(config.format)?.extension ?? '.ndjson';
+}
+
+/** `.ocsf` for the error reports of a format other than ndjson, else nothing. */
+function formatTagOf(config: LambdaConfig): string {
+  return config.format === 'ndjson' ? '' : `.${config.format}`;
 }
 
 function settingsOf(config: LambdaConfig): InputSettings {

@@ -82,9 +82,14 @@ export function outputKeyForObject(output: S3Prefix, id: ObjectIdentity, gzip: b
   return fit(`${output.prefix}${id.bucket}/`, id.key, `.${contentTag(id)}${extension}${gzip ? '.gz' : ''}`);
 }
 
-/** The key of an S3 object's error reports (never gzip: a person reads them first). */
-export function errorsKeyForObject(errors: S3Prefix, id: ObjectIdentity): string {
-  return fit(`${errors.prefix}${id.bucket}/`, id.key, `.${contentTag(id)}.errors.ndjson`);
+/**
+ * The key of an S3 object's error reports (never gzip: a person reads them
+ * first). `format`: the output format's name when it is not ndjson (`.ocsf`
+ * before `.errors.ndjson`), so functions of two formats sharing a prefix do
+ * not overwrite each other's reports.
+ */
+export function errorsKeyForObject(errors: S3Prefix, id: ObjectIdentity, format = ''): string {
+  return fit(`${errors.prefix}${id.bucket}/`, id.key, `.${contentTag(id)}${format}.errors.ndjson`);
 }
 
 function payloadFolder(id: PayloadIdentity): string {
@@ -97,8 +102,9 @@ export function outputKeyForPayload(output: S3Prefix, id: PayloadIdentity, gzip:
   return fit(`${output.prefix}`, payloadFolder(id), `${escapeSegment(id.firstEventId ?? '_')}${extension}${gzip ? '.gz' : ''}`);
 }
 
-export function errorsKeyForPayload(errors: S3Prefix, id: PayloadIdentity): string {
-  return fit(`${errors.prefix}`, payloadFolder(id), `${escapeSegment(id.firstEventId ?? '_')}.errors.ndjson`);
+/** The key of a CloudWatch Logs payload's error reports (`format` as for errorsKeyForObject). */
+export function errorsKeyForPayload(errors: S3Prefix, id: PayloadIdentity, format = ''): string {
+  return fit(`${errors.prefix}`, payloadFolder(id), `${escapeSegment(id.firstEventId ?? '_')}${format}.errors.ndjson`);
 }
 
 /** A payload that cannot be decoded is named by the hash of its data: the same data, the same name. */

@@ -133,7 +133,8 @@ const PARQUET_MAGIC = 0x31524150;
 function parquetHere(insideGzip: boolean): string {
   return insideGzip
     ? 'Parquet data inside gzip: not read; gunzip it to a file first (Parquet is read from its end, so only a file on disk is read as Parquet)'
-    : 'Parquet data on stdin or a pipe: not read; Parquet is read from its end (the footer), so pass the file\'s path instead';
+    : 'Parquet data on stdin, a pipe or from S3: not read; Parquet is read from its end (the footer), so only a local file is: ' +
+      'pass the file\'s path (an s3:// object: copy it first with aws s3 cp)';
 }
 
 /** UTF-16 bytes as UTF-8 bytes, chunk by chunk (a character split between chunks is carried); the BOM is dropped. */

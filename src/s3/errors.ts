@@ -65,7 +65,7 @@ export function describeS3Error(err: unknown, action: S3Action, location: S3Loca
     return { code, message: `AccessDenied on ${where} (check ${action} for ${principal})`, runLevel: action !== 's3:GetObject' };
   }
   if (code === 'NoSuchKey' || (code === 'NotFound' && action === 's3:GetObject')) {
-    return { code, message: `NoSuchKey: ${where} does not exist (deleted after it was listed?)`, runLevel: false };
+    return { code, message: `NoSuchKey: ${where} does not exist (deleted since it was listed or announced?)`, runLevel: false };
   }
   if (CREDENTIAL_CODES.has(code) || /credential/i.test(code)) {
     const hint = code === 'ExpiredToken' || code === 'ExpiredTokenException' || code === 'TokenRefreshRequired'

@@ -3,7 +3,7 @@
 // Nothing is visible at the key until the upload completes, so a reader
 // never sees half an output; an aborted upload leaves nothing (its parts
 // are deleted by AbortMultipartUpload).
-import { PassThrough, type Writable } from 'node:stream';
+import { Transform, type Writable } from 'node:stream';
 import { loadStorage, loadSdk, s3Client } from './client.js';
 import { S3Error, describeS3Error } from './errors.js';
 import type { S3Location } from './url.js';
@@ -30,7 +30,15 @@ export interface S3Upload {
  */
 export async function startS3Upload(location: S3Location, contentType: string): Promise<S3Upload> {
   const [{ Upload }, { AbortMultipartUploadCommand }, client] = await Promise.all([loadStorage(), loadSdk(), s3Client()]);
-  const stream = new PassThrough({ highWaterMark: 1 << 20 });
+  // Counts what is written: past one part, lib-storage starts a multipart upload.
+  let written = 0;
+  const stream = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _encoding, callback) {
+      written += chunk.length;
+      callback(null, chunk);
+    },
+  });
   const upload = new Upload({
     client,
     params: { Bucket: location.bucket, Key: location.key, Body: stream, ContentType: contentType },
@@ -59,11 +67,25 @@ export async function startS3Upload(location: S3Location, contentType: string): 
       await upload.abort().catch(() => undefined);
       stream.destroy();
       await done.catch(() => undefined);
+      // An interrupt while CreateMultipartUpload is on its way: its answer
+      // (the upload's id) comes after the abort and would leave an upload
+      // behind, invisible but billed. Waited for, briefly, when one can be.
+      if (upload.uploadId === undefined && written > PART_BYTES) await uploadIdOf(upload, CREATE_WAIT_MS);
       if (upload.uploadId !== undefined) {
         await client.send(new AbortMultipartUploadCommand({ Bucket: location.bucket, Key: location.key, UploadId: upload.uploadId })).catch(() => undefined);
       }
     },
   };
+}
+
+/** How long an abort waits for the id of a multipart upload being created (within cleanup.ts's 3 s). */
+const CREATE_WAIT_MS = 2000;
+
+/** Resolves when `upload.uploadId` is known, or after `ms` (checked every 20 ms). */
+async function uploadIdOf(upload: { uploadId?: string }, ms: number): Promise<void> {
+  for (const until = Date.now() + ms; upload.uploadId === undefined && Date.now() < until;) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /**

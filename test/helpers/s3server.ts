@@ -69,8 +69,9 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
   const gone = new Set<string>();
   const proxy: Server = createServer((req, res) => {
     void handle(inner, req, res, lists, requests, forbidden, gone).catch((err: unknown) => {
-      res.writeHead(500);
-      res.end(String(err));
+      // A client that went away mid-answer (a killed CLI): the headers may be out already.
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500).end(String(err));
     });
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
