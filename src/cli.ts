@@ -340,7 +340,9 @@ function cleanUpOnSignals(): void {
       // After SIGHUP the terminal may be gone: a failed write must not stop the exit.
       try {
         const message = `interrupted (${signal}); no partial output files left`;
-        process.stderr.write(messagesAsJson ? jsonForTerminal({ kind: 'interrupted', signal, message, exitStatus: SIGNAL_EXIT_STATUS[signal] }) + '\n' : `\nawslogs: ${message}\n`);
+        // On a terminal the line starts afresh (a progress line may be drawn); in a log, no empty line.
+        const lineStart = process.stderr.isTTY ? '\n' : '';
+        process.stderr.write(messagesAsJson ? jsonForTerminal({ kind: 'interrupted', signal, message, exitStatus: SIGNAL_EXIT_STATUS[signal] }) + '\n' : `${lineStart}awslogs: ${message}\n`);
       } catch { /* nothing to tell it to */ }
       process.exit(SIGNAL_EXIT_STATUS[signal]);
     });

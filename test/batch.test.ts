@@ -114,6 +114,8 @@ test('an interrupted run leaves no output file that looks complete, and exits 13
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 130);
   assert.match(stderr, /interrupted/);
+  // stderr is no terminal here: no empty line before the message (one line per problem in a log).
+  assert.ok(!stderr.split('\n').slice(0, -1).includes(''), JSON.stringify(stderr));
   assert.deepEqual(listFiles(out), [], 'no temporary file left, no big.ndjson');
 });
 
