@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { LOG_TYPE_NAMES, findLogType, type LogTypeDescriptor } from '../logtypes/index.js';
 import type { FormatName } from '../formats/index.js';
+import { isS3Url, parseS3Url } from '../s3/url.js';
 
 /** An S3 location: a bucket and a key prefix (empty, or ending in `/` when given as a folder). */
 export interface S3Prefix {
@@ -32,18 +33,20 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-// S3 bucket naming rules: 3–63 characters of a-z, 0-9, '.', '-', starting and ending with a letter or digit.
+// Buckets made today: 3–63 characters of a-z, 0-9, '.', '-', starting and
+// ending with a letter or digit (parseS3Url also takes legacy names with
+// capitals; an output bucket for this function is a new one).
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** `s3://bucket/prefix` → its parts; a prefix that is not empty is made a folder (`logs` → `logs/`). */
+/** `s3://bucket/prefix` → its parts (split by parseS3Url); a prefix that is not empty is made a folder (`logs` → `logs/`). */
 const s3Prefix = z.string().trim().transform((text, ctx): S3Prefix => {
-  const match = /^s3:\/\/([^/]*)\/?(.*)$/.exec(text);
-  if (match === null) {
-    ctx.addIssue({ code: 'custom', message: `expected s3://bucket/prefix/, found ${JSON.stringify(text.slice(0, 80))}` });
+  const location = isS3Url(text) ? parseS3Url(text) : `expected s3://bucket/prefix/, found ${JSON.stringify(text.slice(0, 80))}`;
+  if (typeof location === 'string') {
+    ctx.addIssue({ code: 'custom', message: location });
     return z.NEVER;
   }
-  const [, bucket = '', prefix = ''] = match;
+  const { bucket, key: prefix } = location;
   if (!BUCKET.test(bucket)) {
     ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bucket.slice(0, 80))} is not an S3 bucket name (3 to 63 of a-z, 0-9, '.', '-')` });
     return z.NEVER;
