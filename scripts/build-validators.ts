@@ -23,10 +23,10 @@ for (const sub of ['', 'ocsf']) {
   mkdirSync(outDir, { recursive: true });
   for (const file of readdirSync(join(SCHEMA_DIR, sub)).filter((f) => f.endsWith('.json'))) {
     const name = join(sub, file.slice(0, -'.json'.length));
-    // OCSF constraints (at_least_one) are anyOf branches that name properties of their parent: strictRequired would refuse them.
     const schema = readSchema(name);
     // Same checks, computed faster (validator_code.ts); only where they cannot change an outcome.
     const fast = codeUnitUnsafe(schema) === undefined ? { ...CODE_UNIT_OPTIONS, logger } : {};
+    // OCSF constraints (at_least_one) are anyOf branches that name properties of their parent: strictRequired would refuse them.
     const ajv = new Ajv({ ...AJV_OPTIONS, ...(sub === 'ocsf' ? OCSF_AJV_OPTIONS : {}), ...fast, code: { source: true } });
     const validate = ajv.compile(schema);
     writeFileSync(join(VALIDATOR_DIR, `${name}.cjs`), withKeySets(standaloneCode.default(ajv, validate)));

@@ -100,6 +100,7 @@ test('validator code: a schema whose checks count code points keeps ajv\'s unico
   assert.equal(codeUnitUnsafe({ type: 'string', minLength: 1, pattern: '^[0-9a-f]+$' }), undefined);
   assert.match(codeUnitUnsafe({ properties: { a: { type: 'string', maxLength: 3 } } }) ?? '', /maxLength/);
   assert.match(codeUnitUnsafe({ items: [{ type: 'string', minLength: 2 }] }) ?? '', /minLength 2/);
+  assert.match(codeUnitUnsafe({ anyOf: [{ maxLength: 4 }, { type: 'number' }] }) ?? '', /maxLength/, 'without a type too');
   for (const pattern of ['^.$', '^[^a]$', '^\\W$', '^\\u{1F600}$', '^é$', '^\\p{L}$']) {
     assert.match(codeUnitUnsafe({ type: 'string', pattern }) ?? '', /pattern/, pattern);
   }

@@ -29,11 +29,11 @@ export function codeUnitUnsafe(schema: unknown): string | undefined {
       continue;
     }
     const o = node as Record<string, unknown>;
-    if (typeof o.type === 'string' || Array.isArray(o.type)) {
-      if (o.maxLength !== undefined) return 'maxLength counts code points';
-      if (typeof o.minLength === 'number' && o.minLength > 1) return `minLength ${o.minLength} counts code points`;
-      if (typeof o.pattern === 'string' && !isAsciiClassPattern(o.pattern)) return `pattern ${o.pattern} may match differently without the u flag`;
-    }
+    // Looked for in every object, with or without `type` (ajv applies them to any string); a property
+    // that happens to be named so only makes this refuse the faster code, never accept it wrongly.
+    if (typeof o.maxLength === 'number') return 'maxLength counts code points';
+    if (typeof o.minLength === 'number' && o.minLength > 1) return `minLength ${o.minLength} counts code points`;
+    if (typeof o.pattern === 'string' && !isAsciiClassPattern(o.pattern)) return `pattern ${o.pattern} may match differently without the u flag`;
     for (const v of Object.values(o)) stack.push(v);
   }
   return undefined;
