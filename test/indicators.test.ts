@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isIPv4 as netIsIPv4 } from 'node:net';
-import { IndicatorCollector, isArn, isIPv4, isInstanceId, urlHost, splitHostPort } from '../src/core/indicators.js';
+import { IndicatorCollector, indicatorExtractor, isArn, isIPv4, isInstanceId, urlHost, splitHostPort, type IndicatorKind } from '../src/core/indicators.js';
 
 function collect(fill: (c: IndicatorCollector) => void): Record<string, unknown> {
   const c = new IndicatorCollector();
@@ -126,4 +126,35 @@ test('sorting and de-duplication agree with Array#sort for small and large sets'
     c.writeTo(out);
     assert.deepEqual(out.p_any_ip_addresses, [...new Set(values)].sort());
   }
+});
+
+test('indicatorExtractor: the same indicators as a loop over the pairs, for any field name', () => {
+  const table: [string, IndicatorKind][] = [
+    ['ip', 'ip'], ['a"b\\c', 'ip'], ['__proto__', 'domain'], ['x.y', 'aws_account_id'], ['line\u2028sep', 'url'],
+    ['arns', 'aws_arn'], ['absent', 'ip'], ['ip', 'hostname'], ["it's", 'aws_tag'],
+  ];
+  const record: Record<string, unknown> = {};
+  const values: unknown[] = ['10.0.0.1', '192.0.2.7', 'example.com', '123456789012', 'https://h.example.org/p',
+    ['arn:aws:iam::210987654321:role/r', 'nope'], undefined, undefined, 'k:v'];
+  table.forEach(([field], i) => {
+    if (values[i] !== undefined) Object.defineProperty(record, field, { value: values[i], enumerable: true, writable: true });
+  });
+  const byLoop = new IndicatorCollector();
+  for (const [field, kind] of table) {
+    const v = record[field];
+    if (v !== undefined) byLoop.addAs(kind, v);
+  }
+  const compiled = new IndicatorCollector();
+  const extract = indicatorExtractor(table);
+  extract(record, compiled);
+  const a: Record<string, unknown> = {};
+  const b: Record<string, unknown> = {};
+  byLoop.writeTo(a);
+  compiled.writeTo(b);
+  assert.deepEqual(b, a);
+  assert.deepEqual(b.p_any_ip_addresses, ['10.0.0.1', '192.0.2.7']);
+  assert.deepEqual(b.p_any_domain_names, ['example.com', 'h.example.org']);
+  assert.deepEqual(b.p_any_aws_account_ids, ['123456789012', '210987654321']);
+  assert.deepEqual(b.p_any_aws_tags, ['k:v']);
+  assert.equal(indicatorExtractor(table), extract, 'made once per table');
 });

@@ -185,6 +185,36 @@ function trimmed(s: string): string {
   return c0 <= 32 || cn <= 32 ? s.trim() : s;
 }
 
+/** Adds a record's declared indicator fields to a collector: see indicatorExtractor. */
+export type IndicatorExtractor = (record: Record<string, unknown>, collector: IndicatorCollector) => void;
+
+/**
+ * For each `[field, kind]` (a log type's declared indicator fields), in
+ * order: `collector.addAs(kind, record[field])` when the record holds a
+ * value there. The same as a loop over the pairs, compiled once per log
+ * type into one named property load per field: in a loop, `record[field]`
+ * with a different key each turn is a megamorphic keyed load, measured at
+ * ~6 % of a VPC run (12 fields), against ~1 % for named loads. The code is
+ * made only from the descriptor's own field names and kinds (constants of
+ * this tool, written as JSON string literals), never from input.
+ */
+export function indicatorExtractor(fields: IndicatorFields): IndicatorExtractor {
+  // One per table, kept: a function made anew for each input would start cold (unoptimized) each time.
+  let extract = extractors.get(fields);
+  if (extract === undefined) {
+    const lines = fields.map(([field, kind]) =>
+      `v = record[${JSON.stringify(field)}]; if (v !== undefined) collector.addAs(${JSON.stringify(kind)}, v);`);
+    extract = new Function('record', 'collector', `let v;\n${lines.join('\n')}`) as IndicatorExtractor;
+    extractors.set(fields, extract);
+  }
+  return extract;
+}
+
+/** A log type's indicator fields: `[field, kind]` pairs. */
+export type IndicatorFields = ReadonlyArray<readonly [field: string, kind: IndicatorKind]>;
+
+const extractors = new WeakMap<IndicatorFields, IndicatorExtractor>();
+
 export class IndicatorCollector {
   private readonly slots: string[][] = [[], [], [], [], [], [], [], []];
   private used = 0;

@@ -1,7 +1,7 @@
 // One input through the pipeline: read → decompress → frame → parse →
 // enrich → validate → write. Every framed record ends as exactly one of: a
 // line on stdout, an error report, or a counted skip (header, control line).
-import { IndicatorCollector } from '../core/indicators.js';
+import { IndicatorCollector, indicatorExtractor, type IndicatorExtractor } from '../core/indicators.js';
 import { makeErrorReport, makeRowErrorReport, type AnyErrorReport } from '../core/errors.js';
 import type { StandardFields } from '../core/standard.js';
 import type { RecordConverter } from '../formats/index.js';
@@ -74,6 +74,8 @@ export class RecordProcessor implements ParseSink, RecordHandler {
   private readonly parser: Parser;
   private readonly validate: RecordValidator;
   private readonly indicators = new IndicatorCollector();
+  /** The log type's declared indicator fields into `indicators` (named loads: see indicatorExtractor). */
+  private readonly extractIndicators: IndicatorExtractor;
   private line = 0;
   private raw = '';
   private outcomes = 0;
@@ -100,6 +102,7 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     this.parser = logType.createParser(parserOptions);
     this.validate = validatorFor(logType.name);
     this.logTypeName = logType.name;
+    this.extractIndicators = indicatorExtractor(logType.indicators);
   }
 
   /** One framed record: a line, or a JSON document or array element (`shortNumbersOnly`: see Parser.parse). */
@@ -187,10 +190,7 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     this.outcomes++;
     const lt = this.logType;
     const collector = this.indicators;
-    for (const [field, kind] of lt.indicators) {
-      const v = fields[field];
-      if (v !== undefined) collector.addAs(kind, v);
-    }
+    this.extractIndicators(fields, collector);
     lt.collectIndicators?.(fields, collector);
     this.standard.apply(fields, this.logTypeName, this.eventTime(fields) ?? this.delivery?.time, collector);
     if (this.delivery !== undefined) writeSourceFields(fields, this.delivery);
