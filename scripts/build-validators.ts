@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { AJV_OPTIONS, OCSF_AJV_OPTIONS, SCHEMA_DIR, VALIDATOR_DIR, readSchema } from '../src/pipeline/validate.js';
+import { extractorModuleSource } from '../src/core/indicators.js';
+import { LOG_TYPES } from '../src/logtypes/index.js';
+import { INDICATOR_CODE_PATH } from '../src/pipeline/indicator_code.js';
 import { CODE_UNIT_OPTIONS, codeUnitUnsafe, withKeySets } from '../src/pipeline/validator_code.js';
 
 /** ajv warns that `unicode` is deprecated; it is used knowingly here (see CODE_UNIT_OPTIONS), so only that warning is dropped. */
@@ -32,3 +35,6 @@ for (const sub of ['', 'ocsf']) {
     writeFileSync(join(VALIDATOR_DIR, `${name}.cjs`), withKeySets(standaloneCode.default(ajv, validate)));
   }
 }
+
+// Each log type's indicator fields as named property loads (src/pipeline/indicator_code.ts).
+writeFileSync(INDICATOR_CODE_PATH, extractorModuleSource(Object.fromEntries(LOG_TYPES.map((t) => [t.name, t.indicators]))));

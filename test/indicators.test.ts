@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isIPv4 as netIsIPv4 } from 'node:net';
-import { IndicatorCollector, indicatorExtractor, isArn, isIPv4, isInstanceId, urlHost, splitHostPort, type IndicatorKind } from '../src/core/indicators.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOG_TYPES } from '../src/logtypes/index.js';
+import { INDICATOR_CODE_PATH, indicatorExtractorFor } from '../src/pipeline/indicator_code.js';
+import { IndicatorCollector, extractorModuleSource, loopExtractor, isArn, isIPv4, isInstanceId, urlHost, splitHostPort, type IndicatorKind } from '../src/core/indicators.js';
 
 function collect(fill: (c: IndicatorCollector) => void): Record<string, unknown> {
   const c = new IndicatorCollector();
@@ -128,7 +134,7 @@ test('sorting and de-duplication agree with Array#sort for small and large sets'
   }
 });
 
-test('indicatorExtractor: the same indicators as a loop over the pairs, for any field name', () => {
+test('generated indicator code (build step): the same indicators as a loop over the pairs, for any field name', () => {
   const table: [string, IndicatorKind][] = [
     ['ip', 'ip'], ['a"b\\c', 'ip'], ['__proto__', 'domain'], ['x.y', 'aws_account_id'], ['line\u2028sep', 'url'],
     ['arns', 'aws_arn'], ['absent', 'ip'], ['ip', 'hostname'], ["it's", 'aws_tag'],
@@ -145,8 +151,17 @@ test('indicatorExtractor: the same indicators as a loop over the pairs, for any 
     if (v !== undefined) byLoop.addAs(kind, v);
   }
   const compiled = new IndicatorCollector();
-  const extract = indicatorExtractor(table);
-  extract(record, compiled);
+  const dir = mkdtempSync(join(tmpdir(), 'awslogs-indicators-'));
+  const file = join(dir, 'indicators.cjs');
+  writeFileSync(file, extractorModuleSource({ 'AWS.Odd': table }));
+  const generated = createRequire(import.meta.url)(file) as Record<string, { fields: string; extract: (r: Record<string, unknown>, c: IndicatorCollector) => void }>;
+  rmSync(dir, { recursive: true });
+  assert.equal(generated['AWS.Odd']!.fields, JSON.stringify(table));
+  generated['AWS.Odd']!.extract(record, compiled);
+  const looped = new IndicatorCollector();
+  loopExtractor(table)(record, looped);
+  const c: Record<string, unknown> = {};
+  looped.writeTo(c);
   const a: Record<string, unknown> = {};
   const b: Record<string, unknown> = {};
   byLoop.writeTo(a);
@@ -156,5 +171,16 @@ test('indicatorExtractor: the same indicators as a loop over the pairs, for any 
   assert.deepEqual(b.p_any_domain_names, ['example.com', 'h.example.org']);
   assert.deepEqual(b.p_any_aws_account_ids, ['123456789012', '210987654321']);
   assert.deepEqual(b.p_any_aws_tags, ['k:v']);
-  assert.equal(indicatorExtractor(table), extract, 'made once per table');
+  assert.deepEqual(c, a);
+});
+
+test('every log type reads its indicators through the build step\'s generated code, made from its current fields', () => {
+  const generated = createRequire(import.meta.url)(INDICATOR_CODE_PATH) as Record<string, { fields: string; extract: unknown }>;
+  for (const t of LOG_TYPES) {
+    assert.equal(generated[t.name]?.fields, JSON.stringify(t.indicators), t.name);
+    assert.equal(indicatorExtractorFor(t.name, t.indicators), generated[t.name]!.extract, t.name);
+  }
+  // Fields other than the ones it was built from: the loop, never stale code.
+  const other = [['srcaddr', 'ip']] as const;
+  assert.notEqual(indicatorExtractorFor('AWS.NotBuilt', other), undefined);
 });

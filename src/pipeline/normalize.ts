@@ -1,7 +1,8 @@
 // One input through the pipeline: read → decompress → frame → parse →
 // enrich → validate → write. Every framed record ends as exactly one of: a
 // line on stdout, an error report, or a counted skip (header, control line).
-import { IndicatorCollector, indicatorExtractor, type IndicatorExtractor } from '../core/indicators.js';
+import { IndicatorCollector, type IndicatorExtractor } from '../core/indicators.js';
+import { indicatorExtractorFor } from './indicator_code.js';
 import { makeErrorReport, makeRowErrorReport, type AnyErrorReport } from '../core/errors.js';
 import type { StandardFields } from '../core/standard.js';
 import type { RecordConverter } from '../formats/index.js';
@@ -74,7 +75,7 @@ export class RecordProcessor implements ParseSink, RecordHandler {
   private readonly parser: Parser;
   private readonly validate: RecordValidator;
   private readonly indicators = new IndicatorCollector();
-  /** The log type's declared indicator fields into `indicators` (named loads: see indicatorExtractor). */
+  /** The log type's declared indicator fields into `indicators` (generated named loads: see indicator_code.ts). */
   private readonly extractIndicators: IndicatorExtractor;
   private line = 0;
   private raw = '';
@@ -102,7 +103,7 @@ export class RecordProcessor implements ParseSink, RecordHandler {
     this.parser = logType.createParser(parserOptions);
     this.validate = validatorFor(logType.name);
     this.logTypeName = logType.name;
-    this.extractIndicators = indicatorExtractor(logType.indicators);
+    this.extractIndicators = indicatorExtractorFor(logType.name, logType.indicators);
   }
 
   /** One framed record: a line, or a JSON document or array element (`shortNumbersOnly`: see Parser.parse). */
