@@ -20,6 +20,7 @@ import type { AsyncBuffer, Compressors, CompressionCodec, FileMetaData, RowGroup
 import { ExactNumber } from '../core/exact_number.js';
 import type { ColumnarInput, ColumnValue, LogTypeDescriptor, ParserOptions, RowParser } from '../logtypes/types.js';
 import type { RecordProcessor } from './normalize.js';
+import { releaseHeap } from './heap_release.js';
 import { ParquetError, openParquetSource, type OpenedSource, type ParquetSource } from './parquet_source.js';
 import type { Counts } from './report.js';
 
@@ -364,8 +365,9 @@ async function readFile(job: ParquetJob, hyparquet: Hyparquet, file: AsyncBuffer
     const groupBytes = Number(group.total_compressed_size ?? group.columns.reduce((n, c) => n + (c.meta_data?.total_compressed_size ?? 0n), 0n));
     try {
       if (rows > 0) {
-        const cursors = await readRows(hyparquet, { file, metadata, compressors, columns }, groupStart, rows);
-        await emitRows(job, processor, parser, columns, cursors, groupStart, rows, groupBytes);
+        await readGroup(hyparquet, { file, metadata, compressors, columns }, { job, processor, parser }, groupStart, rows, groupBytes);
+        // The group's decoded columns are unreachable now: let them go before the next group is decoded.
+        releaseHeap();
       } else {
         await afterRows(job, groupBytes);
       }
@@ -387,6 +389,13 @@ interface GroupRead {
   metadata: FileMetaData;
   compressors: Compressors;
   columns: readonly string[];
+}
+
+/** Decodes one row group and hands its rows on; nothing of it stays reachable once this returns. */
+async function readGroup(hyparquet: Hyparquet, read: GroupRead, emit: { job: ParquetJob; processor: RecordProcessor; parser: RowParser },
+  first: number, rows: number, groupBytes: number): Promise<void> {
+  const cursors = await readRows(hyparquet, read, first, rows);
+  await emitRows(emit.job, emit.processor, emit.parser, read.columns, cursors, first, rows, groupBytes);
 }
 
 /** Decodes rows [first, first + rows) of one row group: a cursor per column, in the order of `columns`. */
