@@ -64,7 +64,10 @@ options:
                  document, streamed to disk), normalize it once and check that
                  peak RSS stays under ${BIG_RSS_LIMIT_MB} MB (exit 1 if not)
   --big-mb N     size of the --big file in MB (default 1000); with --types
-                 CloudWatchLogs(AWS.VPCFlow), a Firehose object of N MB of payloads
+                 CloudWatchLogs(AWS.VPCFlow), a Firehose object of N MB of payloads;
+                 with --types Parquet(AWS.VPCFlow), a VPC Parquet file of about N MB
+                 (gzip pages, written by DuckDB, in row groups of --row-group rows)
+  --row-group N  rows a row group of the --big Parquet file (default 122880, DuckDB's)
   --scaling      instead: four equal VPC files (250,000 lines each × --scale), not
                  pinned; times \`normalize --jobs 1\` and \`--jobs 2\` on all four, and, as
                  the machine's own limit, two independent processes on two files
@@ -83,6 +86,7 @@ interface Options {
   json: string | undefined;
   big: boolean;
   bigMb: number;
+  rowGroup: number;
   scaling: boolean;
 }
 
@@ -110,6 +114,7 @@ function parseOptions(argv: string[]): Options | undefined {
       json: { type: 'string' },
       big: { type: 'boolean' },
       'big-mb': { type: 'string' },
+      'row-group': { type: 'string' },
       scaling: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -130,6 +135,7 @@ function parseOptions(argv: string[]): Options | undefined {
     json: values.json,
     big: values.big === true,
     bigMb: positive('big-mb', values['big-mb'], 1000, false),
+    rowGroup: positive('row-group', values['row-group'], 122_880, true),
     scaling: values.scaling === true,
   };
 }
@@ -536,7 +542,75 @@ async function benchParquet(opts: Options, pin: string[], scratch: string, finge
   return out;
 }
 
+/**
+ * Bytes a row of the --big Parquet file takes (gzip pages, DuckDB 1.x),
+ * measured on 2 M rows: 22. Rows are generated from this to reach --big-mb.
+ */
+const BIG_PARQUET_BYTES_A_ROW = 22;
+
+/**
+ * Writes (or finds, cached) a VPC Parquet file of about `mb` MB with DuckDB:
+ * the flows come from DuckDB's own hash of the row number and the seed
+ * (deterministic, distinct addresses and ports, so pages do not shrink to
+ * nothing), in row groups of `groupRows`. Undefined without DuckDB.
+ */
+async function bigParquetInput(opts: Options): Promise<{ path: string; rows: number } | undefined> {
+  const rows = Math.round(opts.bigMb * MB / BIG_PARQUET_BYTES_A_ROW);
+  mkdirSync(opts.out, { recursive: true });
+  const path = join(opts.out, `Parquet-AWS.VPCFlow-${rows}rows-g${opts.rowGroup}-seed${opts.seed}.parquet`);
+  if (existsSync(path)) return { path, rows };
+  let duckdb: typeof import('@duckdb/node-api');
+  try {
+    duckdb = await import('@duckdb/node-api');
+  } catch {
+    return undefined;
+  }
+  const started = process.hrtime.bigint();
+  const h = (k: number) => `hash(i * ${k} + ${opts.seed})`;
+  const connection = await (await duckdb.DuckDBInstance.create(':memory:')).connect();
+  await connection.run(`COPY (SELECT 2::INTEGER AS version, '123456789012' AS account_id,
+      'eni-' || lpad(to_hex(${h(1)} % 1000000), 17, '0') AS interface_id,
+      '10.' || (${h(3)} % 256) || '.' || (${h(5)} % 256) || '.' || (${h(7)} % 256) AS srcaddr,
+      '172.31.' || (${h(11)} % 256) || '.' || (${h(13)} % 256) AS dstaddr,
+      (${h(17)} % 65536)::INTEGER AS srcport, (${h(19)} % 1024)::INTEGER AS dstport, 6::INTEGER AS protocol,
+      (${h(23)} % 1000)::BIGINT AS packets, (${h(29)} % 10000000)::BIGINT AS bytes,
+      (1714557600 + i // 1000)::BIGINT AS start, (1714557660 + i // 1000)::BIGINT AS "end",
+      CASE WHEN ${h(31)} % 3 = 0 THEN 'REJECT' ELSE 'ACCEPT' END AS action, 'OK' AS log_status
+    FROM range(${rows}) t(i)) TO '${path}.partial' (FORMAT parquet, COMPRESSION gzip, ROW_GROUP_SIZE ${opts.rowGroup})`);
+  renameSync(`${path}.partial`, path);
+  log(`generated ${PARQUET_CASE}: ${rows} rows, ${(statSync(path).size / MB).toFixed(0)} MB in row groups of ${opts.rowGroup} in ${seconds(started).toFixed(1)} s → ${path}`);
+  return { path, rows };
+}
+
+/** --big --types Parquet(AWS.VPCFlow): peak RSS on a ~1 GB Parquet file (issue 17: under 300 MB). */
+async function runBigParquet(opts: Options, pin: string[], scratch: string): Promise<number> {
+  const input = await bigParquetInput(opts);
+  if (input === undefined) {
+    process.stdout.write(`note: ${PARQUET_CASE}: @duckdb/node-api (a dev dependency, the Parquet writer) is not installed; skipped\n`);
+    return 0;
+  }
+  const bytes = statSync(input.path).size;
+  const what = `${(bytes / MB).toFixed(0)} MB of Parquet (${formatCount(input.rows)} rows in row groups of ${formatCount(opts.rowGroup)})`;
+  log(`normalizing ${what}…`);
+  const run = await measure(pin, [opts.bin, 'normalize', '--type', 'AWS.VPCFlow', input.path], scratch);
+  const summary = parseSummary(run.stderr, 'AWS.VPCFlow');
+  if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
+    process.stdout.write(`memory check: awslogs failed (${describeFailure(run)})\n`);
+    return 1;
+  }
+  const row = makeRow(PARQUET_CASE, 'awslogs', summary.read, bytes, [run]);
+  process.stdout.write('\n' + table([row]) + '\n');
+  const ok = row.peakRssMB !== undefined && row.peakRssMB < BIG_RSS_LIMIT_MB && summary.read === input.rows;
+  process.stdout.write(`\nmemory check: peak RSS ${row.peakRssMB?.toFixed(0) ?? '?'} MB on ${what}: ${ok ? 'PASS' : 'FAIL'} (limit ${BIG_RSS_LIMIT_MB} MB)\n`);
+  if (summary.read !== input.rows) process.stdout.write(`note: ${summary.read} rows read of ${input.rows}\n`);
+  if (opts.json !== undefined) {
+    writeFileSync(opts.json, JSON.stringify({ date: new Date().toISOString(), machine: machine(pin, opts), big: true, rowGroup: opts.rowGroup, results: [row], rssLimitMB: BIG_RSS_LIMIT_MB, pass: ok }, null, 2) + '\n');
+  }
+  return ok ? 0 : 1;
+}
+
 async function runBig(opts: Options, registered: Set<string>, pin: string[], scratch: string): Promise<number> {
+  if (opts.types?.[0] === PARQUET_CASE) return runBigParquet(opts, pin, scratch);
   // The 1 GB trail file, or another case named with --types (a Firehose object of CloudWatch Logs payloads).
   const name = opts.types?.[0] ?? 'AWS.CloudTrail';
   const gen = CASES.find((g) => caseName(g) === name);

@@ -6,7 +6,8 @@
 // as the CLI makes of the same file, row ids and parse times masked), no
 // duplicates on a retry, and exactly the failed message in batchItemFailures.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,6 +18,7 @@ import { listS3 } from '../src/s3/list.js';
 import { openS3Object } from '../src/s3/read.js';
 import { deleteS3Object, startS3Upload } from '../src/s3/upload.js';
 import { ROOT, runCli } from './helpers/cli.js';
+import { textToParquet } from './helpers/parquet.js';
 import { VPC_SOURCE, lambdaEvent, payload, vpcEvent } from './helpers/cwl.js';
 import { s3EventAsSent, startS3Server, type S3TestServer } from './helpers/s3server.js';
 
@@ -266,4 +268,38 @@ test('an output that cannot be written (no such bucket) fails its message, namin
   const summary = JSON.parse(log.at(-1)!) as ObjectSummary;
   assert.equal(summary.status, 'failed');
   assert.match(summary.problem!, /NoSuchBucket.*no-such-bucket/);
+});
+
+test('a Parquet VPC object under the Hive-style prefix: read by ranged GETs, the same records as the CLI makes of the file', async () => {
+  await clearOutputs();
+  const dir = mkdtempSync(join(tmpdir(), 'awslogs-lambda-parquet-'));
+  try {
+    // The sample's flows (header line included) as DuckDB writes them in Parquet, in row groups of 2,048.
+    const sample = readFileSync(join(ROOT, 'samples/AWS.VPCFlow.log'), 'utf8').split('\n').filter((l) => l !== '');
+    const header = sample[0]!.split(' ');
+    const text = join(dir, 'flows.log');
+    const parquet = join(dir, 'flows.parquet');
+    writeFileSync(text, Array.from({ length: 3000 }, (_, i) => sample[1 + (i % (sample.length - 1))]!).reduce((t, l) => `${t}${l}\n`, `${sample[0]!}\n`));
+    await textToParquet(text, header, parquet, { rowGroupSize: 2048 });
+    const expected = await cliRecords(parquet);
+    assert.equal(expected.length, 3000);
+    const key = 'AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=us-east-1/year=2024/month=05/day=01/hour=10/123456789012_vpcflowlogs_us-east-1_fl-0a1b_20240501T1000Z_1a2b3c4d.log.parquet';
+    const from = server.gets.length;
+    const notification = await put(SRC, key, readFileSync(parquet));
+    const eTag = (notification.Records as Array<{ s3: { object: { eTag: string } } }>)[0]!.s3.object.eTag;
+    const log: string[] = [];
+    const result = await handle(sqs(['pq-1', notification]), {}, deps(log));
+    assert.deepEqual(result, { batchItemFailures: [] }, log.join('\n'));
+    const output = `normalized/${SRC}/${key}.etag-${eTag}.ndjson`;
+    assert.deepEqual(await outputKeys(), [output]);
+    assert.deepEqual(masked(await read(OUT, output)), expected);
+    const summary = JSON.parse(log.at(-1)!) as ObjectSummary;
+    assert.equal(summary.logType, 'AWS.VPCFlow');
+    assert.equal(summary.written, 3000);
+    const ranged = server.gets.slice(from).filter((g) => g.path === `${SRC}/${key}` && g.range !== undefined);
+    assert.ok(ranged.length >= 2, 'the footer and the row groups by ranges');
+    assert.ok(ranged.every((g) => g.ifMatch === `"${eTag}"`), 'pinned to the announced version');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

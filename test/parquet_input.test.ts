@@ -204,7 +204,7 @@ test('Parquet on stdin is refused with a message saying to pass the path (exit 2
   const r = await runCli(['normalize', '-'], { stdin: readFileSync(parquet) });
   assert.equal(r.code, 2);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /Parquet data on stdin, a pipe or from S3: not read/);
+  assert.match(r.stderr, /Parquet data on stdin or a pipe: not read/);
 });
 
 test('--type naming a type AWS does not deliver as Parquet, and columns of no VPC layout: exit 2', async () => {

@@ -159,6 +159,11 @@ function planObject(item: S3ObjectItem, config: LambdaConfig, s3: LambdaS3): Pla
       const o = await opened;
       if (o.reread !== undefined) yield* o.reread(start, end);
     },
+    // With reread, a Parquet object is read by ranges (pipeline/parquet_source.ts); its ranged reads are not in `tally`.
+    size: async () => {
+      const o = await opened;
+      return o.reread !== undefined ? o.size : undefined;
+    },
   };
   return {
     input,

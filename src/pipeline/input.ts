@@ -25,6 +25,18 @@ export interface InputInfo {
   gzip: boolean;
   /** Compressed (or plain) bytes read so far. */
   bytesRead: number;
+  /** The input again by byte ranges, when it can be (an S3 object): how Parquet is read from it. */
+  ranged?: RangedInput;
+}
+
+/**
+ * An input that can be read by byte ranges, pinned to one version (an S3
+ * object: ranged GetObject with If-Match). `size` in bytes; `read` gives
+ * bytes [start, end) and throws (InputError) when they cannot be had.
+ */
+export interface RangedInput {
+  readonly size: number;
+  read(start: number, end: number): AsyncGenerator<Buffer>;
 }
 
 /**
@@ -43,6 +55,8 @@ export interface StreamedInput {
   readonly path: string;
   open(): AsyncIterable<Buffer>;
   reread?(start: number, end?: number): AsyncGenerator<Buffer>;
+  /** Its size in bytes once open() has answered, when known: with `reread`, Parquet is read from it by ranges. */
+  size?(): Promise<number | undefined>;
 }
 
 function isStreamed(input: InputPath): input is StreamedInput {
@@ -97,14 +111,18 @@ export async function* readInput(
   const path = isStreamed(input) ? undefined : openPath(input);
   let streamReread: ((start: number, end?: number) => AsyncGenerator<Buffer>) | undefined;
   let source: AsyncIterable<Buffer>;
+  /** The size of an input that can be read by ranges, once known. */
+  let rangedSize: (() => Promise<number | undefined>) | undefined;
   if (path === undefined) {
     const streamed = input as StreamedInput;
     source = streamed.open();
     streamReread = streamed.reread?.bind(streamed);
+    rangedSize = streamed.size?.bind(streamed);
   } else if (typeof path === 'string' && isS3Url(path)) {
     const opened = await openS3Input(path, typeof input === 'string' ? undefined : (input as { etag?: string }).etag);
     source = opened.body;
     streamReread = opened.reread;
+    rangedSize = async () => opened.size;
   } else {
     source = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK }) as Readable;
   }
@@ -124,6 +142,8 @@ export async function* readInput(
   if (head.length === 0) return;
   info.bytesRead = head.length;
   info.gzip = head[0] === 0x1f && head[1] === 0x8b;
+  const size = await rangedSize?.();
+  if (streamReread !== undefined && size !== undefined) info.ranged = rangedInput(size, streamReread);
 
   const rest = async function* (): AsyncGenerator<Buffer> {
     yield head;
@@ -140,6 +160,9 @@ export async function* readInput(
       yield* rest();
     } catch (err) {
       throw new InputError(describeReadError(err));
+    } finally {
+      // A reader that stops early (Parquet found: read by ranges instead) ends the streamed GET, freeing its connection.
+      if (info.ranged !== undefined) await chunks.return?.();
     }
     return;
   }
@@ -213,7 +236,7 @@ async function* innerLayers(output: AsyncGenerator<Buffer>, options: GunzipOptio
  * S3 inputs); its failures as InputError, like a file's: the object alone
  * is unreadable, the run goes on. Errors mid-stream name the object.
  */
-async function openS3Input(url: string, etag: string | undefined): Promise<{ body: AsyncIterable<Buffer>; reread: (start: number, end?: number) => AsyncGenerator<Buffer> }> {
+async function openS3Input(url: string, etag: string | undefined): Promise<{ body: AsyncIterable<Buffer>; size?: number; reread: (start: number, end?: number) => AsyncGenerator<Buffer> }> {
   const location = parseS3Url(url);
   if (typeof location === 'string') throw new InputError(location);
   const { openS3Object } = await import('../s3/read.js');
@@ -225,6 +248,7 @@ async function openS3Input(url: string, etag: string | undefined): Promise<{ bod
   }
   const named = (err: unknown) => new InputError(`reading s3://${location.bucket}/${location.key} failed: ${(err as Error).message ?? String(err)}`);
   return {
+    ...(opened.size !== undefined ? { size: opened.size } : {}),
     body: (async function* () {
       try {
         for await (const chunk of opened.body) yield chunk;
@@ -239,6 +263,14 @@ async function openS3Input(url: string, etag: string | undefined): Promise<{ bod
         throw named(err);
       }
     },
+  };
+}
+
+/** Bytes [start, end) of an input of `size` bytes, by `reread` (which pins the version first read). */
+function rangedInput(size: number, reread: (start: number, end?: number) => AsyncGenerator<Buffer>): RangedInput {
+  return {
+    size,
+    read: (start, end) => reread(start, end),
   };
 }
 

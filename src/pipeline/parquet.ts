@@ -4,7 +4,8 @@
 // A file is Parquet by its bytes, never its name: `PAR1` at the start (then
 // the footer, `<metadata><u32 length>PAR1`, is required at the end; a file
 // that starts with PAR1 but has no valid footer is one clear error). Parquet
-// is read from its end, so only a regular file is read this way; Parquet on
+// is read from its end, so only a regular file or an input read by byte
+// ranges (an s3:// object: parquet_source.ts) is read this way; Parquet on
 // stdin or inside gzip is refused by sniff.ts with a message that says so.
 //
 // The reader (hyparquet, pure JavaScript, imported only when a Parquet file
@@ -19,6 +20,8 @@ import type { AsyncBuffer, Compressors, CompressionCodec, FileMetaData, RowGroup
 import { ExactNumber } from '../core/exact_number.js';
 import type { ColumnarInput, ColumnValue, LogTypeDescriptor, ParserOptions, RowParser } from '../logtypes/types.js';
 import type { RecordProcessor } from './normalize.js';
+import { releaseHeap } from './heap_release.js';
+import { ParquetError, openParquetSource, type OpenedSource, type ParquetSource } from './parquet_source.js';
 import type { Counts } from './report.js';
 
 /** `PAR1`, little-endian: the first and last four bytes of every Parquet file. */
@@ -40,11 +43,6 @@ export const MAX_GROUP_ROWS = 1 << 21;
 export const MAX_COLUMNS = 256;
 /** Rows handed on between two flushes of the output (and progress reports). */
 const ROWS_PER_BATCH = 4096;
-
-/** A Parquet file that cannot be read: the message says what is wrong. */
-export class ParquetError extends Error {
-  override name = 'ParquetError';
-}
 
 /**
  * Whether `path` is a regular file whose first four bytes are `PAR1`, so it
@@ -68,24 +66,6 @@ export async function startsWithParquetMagic(path: string | Buffer): Promise<boo
   } finally {
     await handle?.close();
   }
-}
-
-/** Reads byte ranges of an open file, as hyparquet asks for them; every range is checked against the file. */
-function fileBuffer(handle: FileHandle, size: number): AsyncBuffer {
-  return {
-    byteLength: size,
-    async slice(start: number, end: number = size): Promise<ArrayBuffer> {
-      if (!(start >= 0 && end >= start && end <= size)) throw new ParquetError(`a read of bytes ${start}-${end} outside the file (${size} bytes)`);
-      const bytes = new Uint8Array(end - start);
-      let done = 0;
-      while (done < bytes.length) {
-        const { bytesRead } = await handle.read(bytes, done, bytes.length - done, start + done);
-        if (bytesRead === 0) throw new ParquetError(`the file ended at byte ${start + done} while reading bytes ${start}-${end} (it changed while read?)`);
-        done += bytesRead;
-      }
-      return bytes.buffer;
-    },
-  };
 }
 
 type Hyparquet = typeof import('hyparquet');
@@ -126,16 +106,28 @@ async function loadCompressors(hyparquet: Hyparquet): Promise<Compressors> {
   return compressors;
 }
 
+/**
+ * Bytes read from the end of the file at first: the footer of a VPC flow
+ * log file is a few KiB (its size grows with row groups × columns), so one
+ * read (one ranged GET on S3) usually holds the length, the magic and the
+ * whole footer; a larger footer costs a second read.
+ */
+export const FOOTER_GUESS_BYTES = 64 << 10;
+
 /** The footer's metadata, read after checking its length against the file. */
 async function readFooter(hyparquet: Hyparquet, file: AsyncBuffer): Promise<FileMetaData> {
   const size = file.byteLength;
   if (size < 12) throw new ParquetError(`starts with PAR1 but is only ${size} bytes: a truncated Parquet file`);
-  const tail = new DataView(await file.slice(size - 8, size));
+  const tailStart = Math.max(0, size - FOOTER_GUESS_BYTES);
+  const tailBytes = await file.slice(tailStart, size);
+  const tail = new DataView(tailBytes, tailBytes.byteLength - 8);
   if (tail.getUint32(4, true) !== MAGIC) throw new ParquetError('starts with PAR1 but does not end with it: a truncated or damaged Parquet file (its footer is missing)');
   const length = tail.getUint32(0, true);
   if (length === 0 || length > size - 12) throw new ParquetError(`the Parquet footer claims ${length} bytes of metadata in a file of ${size} bytes: a damaged file`);
   if (length > MAX_FOOTER_BYTES) throw new ParquetError(`the Parquet footer claims ${length} bytes of metadata, over the limit of ${MAX_FOOTER_BYTES}`);
-  const footer = await file.slice(size - 8 - length, size);
+  const footerStart = size - 8 - length;
+  // hyparquet's parquetMetadata reads the footer from the end of the buffer it is given.
+  const footer = footerStart >= tailStart ? tailBytes.slice(footerStart - tailStart) : await file.slice(footerStart, size);
   try {
     return hyparquet.parquetMetadata(footer, { geoparquet: false });
   } catch (err) {
@@ -263,7 +255,7 @@ class ColumnCursor {
 
 /** Everything the pipeline gives the Parquet reader for one input. */
 export interface ParquetJob {
-  path: string | Buffer;
+  source: ParquetSource;
   /** --type; undefined means detect from the columns. */
   logType?: LogTypeDescriptor;
   candidates: readonly LogTypeDescriptor[];
@@ -311,23 +303,22 @@ function chooseType(job: Pick<ParquetJob, 'logType' | 'candidates'>, columns: re
  */
 export async function normalizeParquet(job: ParquetJob): Promise<ParquetResult> {
   const hyparquet = await import('hyparquet');
-  let handle: FileHandle;
+  let opened: OpenedSource;
   try {
-    handle = await open(job.path, 'r');
+    opened = await openParquetSource(job.source);
   } catch (err) {
     return { counts: new Map(), problem: describe(err) };
   }
   try {
-    return await readFile(job, hyparquet, handle);
+    return await readFile(job, hyparquet, opened.file);
   } finally {
-    await handle.close();
+    await opened.close();
   }
 }
 
 /** The file's footer and columns, checked; or why they cannot be read. */
-async function openFooter(hyparquet: Hyparquet, handle: FileHandle): Promise<{ file: AsyncBuffer; metadata: FileMetaData; columns: string[] } | string> {
+async function openFooter(hyparquet: Hyparquet, file: AsyncBuffer): Promise<{ file: AsyncBuffer; metadata: FileMetaData; columns: string[] } | string> {
   try {
-    const file = fileBuffer(handle, (await handle.stat()).size);
     const metadata = await readFooter(hyparquet, file);
     return { file, metadata, columns: flatColumns(metadata, file.byteLength) };
   } catch (err) {
@@ -336,28 +327,28 @@ async function openFooter(hyparquet: Hyparquet, handle: FileHandle): Promise<{ f
 }
 
 /** `awslogs detect` for a Parquet file: its type from its footer's columns, no row read. */
-export async function detectParquet(path: string | Buffer, candidates: readonly LogTypeDescriptor[]): Promise<{ type?: string; reason: string; problem?: string }> {
+export async function detectParquet(source: ParquetSource, candidates: readonly LogTypeDescriptor[]): Promise<{ type?: string; reason: string; problem?: string }> {
   const hyparquet = await import('hyparquet');
-  let handle: FileHandle;
+  let opened: OpenedSource;
   try {
-    handle = await open(path, 'r');
+    opened = await openParquetSource(source);
   } catch (err) {
     return { reason: describe(err), problem: describe(err) };
   }
   try {
-    const footer = await openFooter(hyparquet, handle);
+    const footer = await openFooter(hyparquet, opened.file);
     if (typeof footer === 'string') return { reason: footer, problem: footer };
     const type = chooseType({ candidates }, footer.columns);
     return typeof type === 'string' ? { reason: type } : { type: type.name, reason: 'Parquet file whose columns are its fields' };
   } finally {
-    await handle.close();
+    await opened.close();
   }
 }
 
-async function readFile(job: ParquetJob, hyparquet: Hyparquet, handle: FileHandle): Promise<ParquetResult> {
-  const footer = await openFooter(hyparquet, handle);
+async function readFile(job: ParquetJob, hyparquet: Hyparquet, file: AsyncBuffer): Promise<ParquetResult> {
+  const footer = await openFooter(hyparquet, file);
   if (typeof footer === 'string') return { counts: new Map(), problem: footer };
-  const { file, metadata, columns } = footer;
+  const { metadata, columns } = footer;
   const type = chooseType(job, columns);
   // One message, said once: no record of the file is read (exit 2).
   if (typeof type === 'string') return { counts: new Map(), problem: type };
@@ -374,8 +365,9 @@ async function readFile(job: ParquetJob, hyparquet: Hyparquet, handle: FileHandl
     const groupBytes = Number(group.total_compressed_size ?? group.columns.reduce((n, c) => n + (c.meta_data?.total_compressed_size ?? 0n), 0n));
     try {
       if (rows > 0) {
-        const cursors = await readRows(hyparquet, { file, metadata, compressors, columns }, groupStart, rows);
-        await emitRows(job, processor, parser, columns, cursors, groupStart, rows, groupBytes);
+        await readGroup(hyparquet, { file, metadata, compressors, columns }, { job, processor, parser }, groupStart, rows, groupBytes);
+        // The group's decoded columns are unreachable now: let them go before the next group is decoded.
+        releaseHeap();
       } else {
         await afterRows(job, groupBytes);
       }
@@ -397,6 +389,13 @@ interface GroupRead {
   metadata: FileMetaData;
   compressors: Compressors;
   columns: readonly string[];
+}
+
+/** Decodes one row group and hands its rows on; nothing of it stays reachable once this returns. */
+async function readGroup(hyparquet: Hyparquet, read: GroupRead, emit: { job: ParquetJob; processor: RecordProcessor; parser: RowParser },
+  first: number, rows: number, groupBytes: number): Promise<void> {
+  const cursors = await readRows(hyparquet, read, first, rows);
+  await emitRows(emit.job, emit.processor, emit.parser, read.columns, cursors, first, rows, groupBytes);
 }
 
 /** Decodes rows [first, first + rows) of one row group: a cursor per column, in the order of `columns`. */

@@ -6,6 +6,7 @@ import type { LogTypeDescriptor, ParserOptions } from '../logtypes/types.js';
 import { findFormat, type FormatName } from '../formats/index.js';
 import { InputError, localFile, readInput, shownPath, type InputInfo, type InputPath } from './input.js';
 import { detectParquet, normalizeParquet, startsWithParquetMagic } from './parquet.js';
+import { ParquetFound, type ParquetSource } from './parquet_source.js';
 import { checkedInput } from './sniff.js';
 import { spanClock, type Span } from './type_time.js';
 import { LineFramer, type RecordHandler } from './lines.js';
@@ -210,23 +211,28 @@ async function normalizeOne(
   const newProcessor = (type: LogTypeDescriptor, options = settings.parserOptions) =>
     new RecordProcessor(file, type, options, standard, out, reporter, settings.filter, converterFor?.(type.name));
 
-  // Parquet is recognised by its first bytes, and read by columns from the file, not as text.
+  // Parquet is recognised by its first bytes, and read by columns (from the file, or by ranges of an S3 object), not as text.
+  const parquet = (source: ParquetSource): Promise<ProcessedInput> => normalizeParquet({
+    source, logType: settings.logType, candidates: settings.candidates, parserOptions: settings.parserOptions,
+    newProcessor: (type) => newProcessor(type),
+    afterRows: (bytes) => {
+      info.bytesRead += bytes;
+      text.bytes += bytes;
+      return afterChunk();
+    },
+    setLive: (f) => { live = f; },
+  });
   const local = localFile(input);
-  if (local !== undefined && await startsWithParquetMagic(local)) {
-    return normalizeParquet({
-      path: local, logType: settings.logType, candidates: settings.candidates, parserOptions: settings.parserOptions,
-      newProcessor: (type) => newProcessor(type),
-      afterRows: (bytes) => {
-        info.bytesRead += bytes;
-        text.bytes += bytes;
-        return afterChunk();
-      },
-      setLive: (f) => { live = f; },
-    });
-  }
+  if (local !== undefined && await startsWithParquetMagic(local)) return parquet({ kind: 'file', path: local });
 
   // Enveloped input (CloudWatch Logs) is recognised from its first bytes: one check per input.
-  const sample = await takeSample(source);
+  const sample = await takeSample(source).catch(parquetSignal);
+  if (sample instanceof ParquetFound) {
+    // The streamed read's bytes so far are not the Parquet reader's: its progress counts the row groups.
+    info.bytesRead = 0;
+    text.bytes = 0;
+    return parquet({ kind: 'ranged', input: sample.input });
+  }
   const enveloped = await normalizeEnveloped(file, sample, source, settings, reporter, newProcessor, afterChunk, (f) => { live = f; });
   if (enveloped !== undefined) return enveloped;
   const chunks = replay(sample, source);
@@ -313,14 +319,21 @@ async function* countBytes(source: AsyncGenerator<Buffer>, tally: { bytes: numbe
   }
 }
 
+/** A ParquetFound thrown while sampling, as a value (an input to read by ranges); any other error thrown on. */
+function parquetSignal(err: unknown): ParquetFound {
+  if (err instanceof ParquetFound) return err;
+  throw err;
+}
+
 /** `awslogs detect`: reads only the start of each input. */
 export async function detectInput(input: InputPath, settings: InputSettings): Promise<{ type?: string; reason: string; problem?: string }> {
   const local = localFile(input);
-  if (local !== undefined && await startsWithParquetMagic(local)) return detectParquet(local, settings.candidates);
+  if (local !== undefined && await startsWithParquetMagic(local)) return detectParquet({ kind: 'file', path: local }, settings.candidates);
   const file = shownPath(input);
   const info: InputInfo = { gzip: false, bytesRead: 0 };
   const source = checkedInput(readInput(input, info), info);
-  const sample = await takeSample(source);
+  const sample = await takeSample(source).catch(parquetSignal);
+  if (sample instanceof ParquetFound) return detectParquet({ kind: 'ranged', input: sample.input }, settings.candidates);
   if (sample.fault !== undefined) return { reason: sample.fault.message, problem: sample.fault.message };
   if (sample.chunks.every((c) => c.length === 0)) return { reason: 'the input is empty' };
   if (isExportWriteTest(file, sample.chunks, sample.ended)) return { type: 'CloudWatchLogs.Export(none)', reason: EXPORT_WRITE_TEST_NOTICE };

@@ -5,6 +5,7 @@
 // text with a byte order mark is decoded (to UTF-8, which the framers read);
 // without one it is named.
 import { InputError, type InputInfo } from './input.js';
+import { ParquetFound } from './parquet_source.js';
 
 /** How much of the (decompressed) input the check looks at. A tar header's `ustar` is at byte 257. */
 export const SNIFF_BYTES = 512;
@@ -122,7 +123,11 @@ export function unsupportedMessage(format: Unsupported, insideGzip: boolean): st
   return `${format.name}${inside}: not a format awslogs reads (plain text or gzip); ${format.verb} it first (${command})`;
 }
 
-/** `PAR1`, little-endian. A regular file that starts so is read as Parquet before it gets here (parquet.ts). */
+/**
+ * `PAR1`, little-endian. A regular file that starts so is read as Parquet
+ * before it gets here (parquet.ts); an input that can be read by ranges (an
+ * S3 object) is handed over to the Parquet reader from here (ParquetFound).
+ */
 const PARQUET_MAGIC = 0x31524150;
 
 /**
@@ -132,9 +137,9 @@ const PARQUET_MAGIC = 0x31524150;
  */
 function parquetHere(insideGzip: boolean): string {
   return insideGzip
-    ? 'Parquet data inside gzip: not read; gunzip it to a file first (Parquet is read from its end, so only a file on disk is read as Parquet)'
-    : 'Parquet data on stdin, a pipe or from S3: not read; Parquet is read from its end (the footer), so only a local file is: ' +
-      'pass the file\'s path (an s3:// object: copy it first with aws s3 cp)';
+    ? 'Parquet data inside gzip: not read; gunzip it to a file first (Parquet is read from its end, so only a file or an s3:// object is read as Parquet)'
+    : 'Parquet data on stdin or a pipe: not read; Parquet is read from its end (the footer), so only a file or an s3:// object is: ' +
+      'save it to a file and pass the file\'s path';
 }
 
 /** UTF-16 bytes as UTF-8 bytes, chunk by chunk (a character split between chunks is carried); the BOM is dropped. */
@@ -179,6 +184,7 @@ export async function* checkedInput(source: AsyncGenerator<Buffer>, info: InputI
   const first = head.length === 1 ? head[0]! : Buffer.concat(head);
   if (first.length >= 4 && first.readUInt32LE(0) === PARQUET_MAGIC) {
     await source.return(undefined);
+    if (!info.gzip && info.ranged !== undefined) throw new ParquetFound(info.ranged);
     throw new InputError(parquetHere(info.gzip), false);
   }
   const sniffed = sniffFormat(first.subarray(0, SNIFF_BYTES));

@@ -67,6 +67,10 @@ export function describeS3Error(err: unknown, action: S3Action, location: S3Loca
   if (code === 'NoSuchKey' || (code === 'NotFound' && action === 's3:GetObject')) {
     return { code, message: `NoSuchKey: ${where} does not exist (deleted since it was listed or announced?)`, runLevel: false };
   }
+  if (code === 'PreconditionFailed' || code === 'HTTP 412') {
+    // If-Match failed: the object's ETag is no longer the one first read (read.ts pins every reread to it).
+    return { code, message: `PreconditionFailed: ${where} changed while it was read (replaced since it was listed or first read); nothing of the new version was mixed in: read it again`, runLevel: false };
+  }
   if (CREDENTIAL_CODES.has(code) || /credential/i.test(code)) {
     const hint = code === 'ExpiredToken' || code === 'ExpiredTokenException' || code === 'TokenRefreshRequired'
       ? 'the session has expired: refresh it (aws sso login, or new temporary credentials)'

@@ -8,7 +8,11 @@
 //   so `AWSLogs/123/` never shows as a common prefix of `AWSLogs/`): a
 //   listing with `delimiter=/` is answered by the proxy from s3rver's own
 //   listing without a delimiter (all pages), grouped as S3 groups it;
-// - can answer chosen keys with 403 AccessDenied (s3rver has no policies).
+// - can answer chosen keys with 403 AccessDenied (s3rver has no policies);
+// - records every GetObject of a key with its Range and If-Match headers,
+//   calls a test's hook before answering one, and answers 412
+//   PreconditionFailed when If-Match names another ETag than the object's,
+//   as S3 does (s3rver 3.7.1 ignores If-Match on GET).
 // s3rver checks the access key id but not the secret key: a test of bad
 // credentials uses an unknown key id (InvalidAccessKeyId), never a wrong secret.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +31,15 @@ export interface ListRequest {
   delimiter: boolean;
 }
 
+/** A GetObject request as the proxy saw it. */
+export interface GetRequest {
+  /** `bucket/key`. */
+  path: string;
+  /** The Range header (`bytes=0-99`), when sent. */
+  range?: string;
+  ifMatch?: string;
+}
+
 export interface S3TestServer {
   /** `http://127.0.0.1:PORT` (the proxy). */
   endpoint: string;
@@ -36,6 +49,10 @@ export interface S3TestServer {
   lists: ListRequest[];
   /** Every request since the last reset, as `METHOD /path?query`. */
   requests: string[];
+  /** GetObject requests since the last reset (list and other requests excluded). */
+  gets: GetRequest[];
+  /** Called before a GetObject is answered (a test may overwrite the object there). */
+  beforeGet?: (get: GetRequest, index: number) => Promise<void> | void;
   /** `bucket/key` paths answered 403 AccessDenied. */
   forbidden: Set<string>;
   /** `bucket/key` paths whose GetObject answers 404 NoSuchKey while listings still show them: an object deleted between the list and the read. */
@@ -67,8 +84,9 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
   const requests: string[] = [];
   const forbidden = new Set<string>();
   const gone = new Set<string>();
+  const gets: GetRequest[] = [];
   const proxy: Server = createServer((req, res) => {
-    void handle(inner, req, res, lists, requests, forbidden, gone).catch((err: unknown) => {
+    void handle(inner, req, res, lists, requests, forbidden, gone, server).catch((err: unknown) => {
       // A client that went away mid-answer (a killed CLI): the headers may be out already.
       if (res.headersSent) res.destroy();
       else res.writeHead(500).end(String(err));
@@ -76,7 +94,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  return {
+  const server: S3TestServer = {
     endpoint,
     env: {
       AWS_ENDPOINT_URL_S3: endpoint,
@@ -90,6 +108,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
     },
     lists,
     requests,
+    gets,
     forbidden,
     gone,
     events,
@@ -101,6 +120,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3TestS
       rmSync(directory, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 /**
@@ -115,7 +135,7 @@ export function s3EventAsSent(event: unknown): unknown {
   return copy;
 }
 
-async function handle(inner: AddressInfo, req: IncomingMessage, res: ServerResponse, lists: ListRequest[], requests: string[], forbidden: Set<string>, gone: Set<string>): Promise<void> {
+async function handle(inner: AddressInfo, req: IncomingMessage, res: ServerResponse, lists: ListRequest[], requests: string[], forbidden: Set<string>, gone: Set<string>, server: S3TestServer): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://proxy');
   requests.push(`${req.method ?? ''} ${url.pathname}${url.search}`);
   const bucket = decodeURIComponent(url.pathname.split('/')[1] ?? '');
@@ -135,13 +155,30 @@ async function handle(inner: AddressInfo, req: IncomingMessage, res: ServerRespo
     res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
     return;
   }
-  await forward(inner, req, res);
+  const objectPath = decodeURIComponent(url.pathname.slice(1));
+  let ifMatch: string | undefined;
+  if (req.method === 'GET' && !url.searchParams.has('list-type') && objectPath.includes('/')) {
+    const range = req.headers.range;
+    ifMatch = typeof req.headers['if-match'] === 'string' ? req.headers['if-match'] : undefined;
+    const get: GetRequest = { path: objectPath, ...(range !== undefined ? { range } : {}), ...(ifMatch !== undefined ? { ifMatch } : {}) };
+    server.gets.push(get);
+    await server.beforeGet?.(get, server.gets.length - 1);
+  }
+  await forward(inner, req, res, ifMatch);
 }
 
-function forward(inner: AddressInfo, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function forward(inner: AddressInfo, req: IncomingMessage, res: ServerResponse, ifMatch?: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const out = request({ agent: upstream, host: inner.address, port: inner.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 500, answer.headers);
+      const status = answer.statusCode ?? 500;
+      if (ifMatch !== undefined && status < 300 && answer.headers.etag !== ifMatch) {
+        answer.resume();
+        res.writeHead(412, { 'content-type': 'application/xml' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-Match</Condition></Error>');
+        answer.on('end', resolve);
+        return;
+      }
+      res.writeHead(status, answer.headers);
       answer.pipe(res);
       answer.on('end', resolve);
       answer.on('error', reject);

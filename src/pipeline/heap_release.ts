@@ -1,0 +1,47 @@
+// A full garbage collection between two large batches of short-lived data
+// (a decoded Parquet row group: issue 17's "peak RSS under 300 MB").
+//
+// Why: a row group is decoded whole (DuckDB and AWS write one page per
+// column chunk, so there is nothing smaller to decode) and its columns stay
+// alive while its rows are written, long enough for V8 to promote them to
+// the old generation. V8 then lets the old generation grow to two or three
+// times what was live at its last full collection before collecting again:
+// measured on 122,880-row groups, 318-500 MB RSS, of which ~45 MB is the
+// decoded group. A collection once a group is done keeps the peak near one
+// group's worth. It costs one full GC (8-25 ms measured) a group, about
+// 1-2% of the group's time; it is only asked when the heap has grown by
+// more than GROWTH_BYTES since the last one, so small groups pay nothing.
+//
+// How: `gc` exists only with --expose-gc; the flag is switched on at run
+// time and the function taken from a new context, as Jest's leak detector
+// does (jest-leak-detector), so the CLI needs no node flag and no relaunch.
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** Heap growth (bytes) since the last collection that makes one worth its cost. */
+export const GROWTH_BYTES = 64 << 20;
+
+let collect: (() => void) | undefined;
+let usedAfterLast = 0;
+
+function gcFunction(): () => void {
+  if (collect === undefined) {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    // Should the engine refuse the flag, nothing is collected early: the memory figure is lost, nothing else.
+    collect = typeof gc === 'function' ? () => { (gc as () => void)(); } : () => undefined;
+  }
+  return collect;
+}
+
+/**
+ * Collects garbage now if the heap has grown by GROWTH_BYTES since the last
+ * time this ran a collection. Call it where the large data just let go is
+ * unreachable (after the function that held it has returned).
+ */
+export function releaseHeap(): void {
+  const used = getHeapStatistics().used_heap_size;
+  if (used - usedAfterLast < GROWTH_BYTES) return;
+  gcFunction()();
+  usedAfterLast = getHeapStatistics().used_heap_size;
+}
