@@ -176,3 +176,53 @@ test('LineCutter never splits a CRLF, cuts after a lone CR only when the next by
   assert.match(pieces[0]!.longLine!.message, /5001 bytes long, over the limit of 1024/);
   assert.equal(pieces[1]!.bytes?.toString('latin1'), 'next\n');
 });
+
+// ---- the built binary, as a user runs it ------------------------------------------
+
+const { runCli } = await import('./helpers/cli.js');
+
+/** A VPC input with a header, records, bad lines, an over-long line and a header changing mid-way: a few hundred lines. */
+function mixedVpc(): Buffer {
+  const samples = sampleLines('AWS.VPCFlow').filter((l) => !l.startsWith('version'));
+  const lines: string[] = [VPC_HEADERS[0]!];
+  for (let i = 0; i < 300; i++) {
+    if (i === 150) lines.push(VPC_HEADERS[2]!);
+    if (i % 37 === 5) lines.push('not a flow at all');
+    if (i === 3) lines.push('x'.repeat(3000));
+    lines.push(samples[i % samples.length]!);
+  }
+  return Buffer.from(lines.join('\r\n'));
+}
+
+/** stderr without the run's duration (`…, 0.1s`), which differs from run to run. */
+const timeless = (stderr: string) => stderr.replace(/, \d+(\.\d+)?s$/gm, ', <seconds>');
+
+test('CLI: stdin, plain and gzip, with --jobs 2 gives the output, reports, summary and exit status of --jobs 1', async () => {
+  const env = { AWSLOGS_CHUNK_BYTES: '500' };
+  for (const stdin of [mixedVpc(), gzipSync(mixedVpc())]) {
+    const args = ['normalize', '--type', 'AWS.VPCFlow', '--max-line-bytes', '2048'];
+    const one = await runCli(args, { stdin, env });
+    const two = await runCli([...args, '--jobs', '2'], { stdin, env });
+    assert.equal(one.code, 1, one.stderr);
+    assert.equal(two.code, one.code);
+    assert.deepEqual(maskOutput(withoutClockEventTime(two.stdout)), maskOutput(withoutClockEventTime(one.stdout)));
+    assert.equal(timeless(two.stderr), timeless(one.stderr));
+    assert.match(one.stderr, /-:5: AWS\.VPCFlow: line is 3000 bytes long, over the limit of 2048/);
+  }
+});
+
+test('CLI: one file with --jobs 3, --out-dir and --errors: the same output file and error file as --jobs 1', async () => {
+  const input = join(dir, 'cli-in.log');
+  writeFileSync(input, mixedVpc());
+  const env = { AWSLOGS_CHUNK_BYTES: '700' };
+  const results = [];
+  for (const jobs of ['1', '3']) {
+    const outDir = join(dir, `out-${jobs}`);
+    const errors = join(dir, `errors-${jobs}.ndjson`);
+    const r = await runCli(['normalize', '--type', 'AWS.VPCFlow', '--max-line-bytes', '2048', '--jobs', jobs, '--out-dir', outDir, '--errors', errors, input], { env });
+    results.push({ code: r.code, stderr: timeless(r.stderr).replaceAll(outDir, '<out>').replaceAll(errors, '<errors>'), out: maskOutput(withoutClockEventTime(readFileSync(join(outDir, 'cli-in.ndjson'), 'utf8'))), errors: readFileSync(errors, 'utf8') });
+  }
+  assert.equal(results[0]!.code, 1);
+  assert.ok(results[0]!.errors.split('\n').length > 5);
+  assert.deepEqual(results[1], results[0]);
+});

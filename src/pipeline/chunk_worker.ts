@@ -13,7 +13,14 @@ import type { LogTypeDescriptor } from '../logtypes/types.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { RecordProcessor, emptyCounts, type ErrorSink } from './normalize.js';
 import { BatchedWriter } from './output.js';
-import type { ChunkResult, ChunkTask, ChunkEvent } from './chunks.js';
+import { collectEvery, type ChunkResult, type ChunkTask, type ChunkEvent } from './chunks.js';
+
+/**
+ * A chunk is framed in pieces of this size: the text of a piece over about
+ * 1 MB would be an external string (Node makes those above 0xFBEE9 bytes),
+ * which V8 frees only after a full collection (README, Performance).
+ */
+const PUSH_BYTES = 256 << 10;
 
 /** The --format converters, loaded once per format (a dynamic import). */
 const converters = new Map<string, ((type: string) => RecordConverter | undefined) | undefined>();
@@ -86,7 +93,8 @@ export async function normalizeChunk(task: ChunkTask, standard: StandardFields):
   } else {
     const handler = type.layoutLine !== undefined ? layoutTracker(processor, type.layoutLine, seen) : processor;
     const framer = new LineFramer(handler, task.maxLineBytes);
-    framer.push(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength));
+    const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+    for (let at = 0; at < bytes.length; at += PUSH_BYTES) framer.push(bytes.subarray(at, at + PUSH_BYTES));
     framer.end(task.cutShort === true);
     lines = framer.lines;
   }
@@ -105,10 +113,14 @@ export async function normalizeChunk(task: ChunkTask, standard: StandardFields):
 
 function serve(port: NonNullable<typeof parentPort>): void {
   const standard = new StandardFields();
+  const passed = collectEvery();
   port.on('message', (task: ChunkTask) => {
     standard.refreshParseTime();
     normalizeChunk(task, standard).then(
-      (result) => port.postMessage({ kind: 'result', result }),
+      (result) => {
+        port.postMessage({ kind: 'result', result });
+        passed(task.bytes.length + result.data.length);
+      },
       (err: unknown) => port.postMessage({ kind: 'failed', id: task.id, message: (err as Error).message ?? String(err) }),
     );
   });

@@ -22,6 +22,8 @@
 //   bytes, with room for a BOM) it is measured here by a LineFramer of its
 //   own and its report made by a worker like any other;
 // - notices told once: the Reporter keeps one of each per input.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import type { AnyErrorReport } from '../core/errors.js';
 import type { ParserOptions } from '../logtypes/types.js';
@@ -34,10 +36,10 @@ import type { BatchedWriter } from './output.js';
 import type { Counts } from './report.js';
 
 /**
- * Bytes of input per chunk (tests lower it with AWSLOGS_CHUNK_BYTES). 1 MiB:
- * measured against 256 KiB and 4 MiB in README's Performance section.
+ * Bytes of input per chunk (tests lower it with AWSLOGS_CHUNK_BYTES): 512 KiB,
+ * measured against 256 KiB and 2 MiB in README's Performance section.
  */
-export const CHUNK_BYTES = Number(process.env.AWSLOGS_CHUNK_BYTES) || 1 << 20;
+export const CHUNK_BYTES = Number(process.env.AWSLOGS_CHUNK_BYTES) || 1 << 19;
 
 /** Chunks sent to one worker before its first result is back: it never waits for this thread. */
 const PER_WORKER = 2;
@@ -355,6 +357,41 @@ function copyOf(data: Buffer, start: number, end: number): Buffer {
   return chunk;
 }
 
+/**
+ * Bytes of chunks and results this thread passes between collections. Its
+ * own work allocates little on V8's heap, so V8 seldom collects on its own
+ * and the buffers it is done with (input read, chunks sent, results
+ * written) pile up to V8's 64 MB allowance for memory outside its heap:
+ * each collection takes a few ms on this thread's small heap (README,
+ * Performance, has the figures).
+ */
+const COLLECT_EVERY_BYTES = 16 << 20;
+
+/** V8's collector, reached the way jest-leak-detector does (--expose-gc set at run time); undefined where refused. */
+function exposedGc(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    return typeof gc === 'function' ? () => { (gc as () => void)(); } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let collect: (() => void) | undefined | null = null;
+
+/** Collects garbage once COLLECT_EVERY_BYTES have passed since the last time (this thread, and each worker for its own). */
+export function collectEvery(): (bytes: number) => void {
+  collect ??= exposedGc();
+  let passed = 0;
+  return (bytes) => {
+    passed += bytes;
+    if (passed < COLLECT_EVERY_BYTES) return;
+    passed = 0;
+    collect?.();
+  };
+}
+
 /** A report's line counted from the input's start instead of its chunk's. */
 function renumbered(report: AnyErrorReport, offset: number): AnyErrorReport {
   return 'line' in report ? { ...report, line: report.line + offset } : report;
@@ -379,6 +416,7 @@ export async function frameInChunks(
   chunkBytes = CHUNK_BYTES,
 ): Promise<string | undefined> {
   const cutter = new LineCutter(chunkBytes, job.maxLineBytes);
+  const passed = collectEvery();
   const inFlight: Array<{ task: ChunkTask; result: Promise<ChunkResult> }> = [];
   let nextId = 0;
   let lineOffset = 0;
@@ -400,6 +438,7 @@ export async function frameInChunks(
       r = await pool.run(layout === undefined ? rest : { ...rest, prelude: layout });
     }
     await out.writeBytes(r.data);
+    passed(task.bytes.length + r.data.length);
     for (const e of r.events) {
       if ('report' in e) reporter.error(renumbered(e.report, lineOffset));
       else reporter.notice(job.file, e.notice);
