@@ -60,8 +60,9 @@ const MB = 1e6;
 const USAGE = `usage: npm run bench -- [options]     (or: node dist/bench/bench.js [options])
 
 Generates deterministic inputs (seeded, cached in bench-out/) for every log type
-that \`awslogs types\` lists, runs \`awslogs normalize --type T FILE > /dev/null\`
-on each, pinned to one core, and prints records/s, MB/s (1 MB = 10^6 bytes)
+that \`awslogs types\` lists, runs \`awslogs normalize --jobs 1 --type T FILE > /dev/null\`
+on each, pinned to one core (--jobs 1: one thread; the default would cut one
+input into chunks for a thread per core), and prints records/s, MB/s (1 MB = 10^6 bytes)
 and peak RSS. VPC, ALB, S3 access, Aurora and CloudTrail also run a naive
 script of their type (bench/naive-*.js) on the same input, alternating with
 awslogs, and a table of the ratios against issue 19's goals follows.
@@ -387,7 +388,7 @@ async function benchType(gen: LogGenerator, opts: Options, pin: string[], scratc
   let summary: Summary | undefined;
   let spent = 0;
   for (let i = 0; i < opts.runs && (i === 0 || spent < budget); i++) {
-    const run = await measure(pin, [opts.bin, 'normalize', '--type', gen.type, input.path], scratch);
+    const run = await measure(pin, [opts.bin, 'normalize', '--jobs', '1', '--type', gen.type, input.path], scratch);
     summary = parseSummary(run.stderr, gen.type);
     if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
       out.notes.push(`${gen.type}: awslogs failed (${describeFailure(run)})`);
@@ -395,7 +396,7 @@ async function benchType(gen: LogGenerator, opts: Options, pin: string[], scratc
       return out;
     }
     runs.push(run);
-    const startup = await measure(pin, [opts.bin, 'normalize', '--type', gen.type, tiny.path], scratch);
+    const startup = await measure(pin, [opts.bin, 'normalize', '--jobs', '1', '--type', gen.type, tiny.path], scratch);
     startups.push(startup.seconds);
     spent += run.seconds + startup.seconds;
     log(`${gen.type} run ${i + 1}/${opts.runs}: ${run.seconds.toFixed(2)} s (startup ${startup.seconds.toFixed(2)} s)`);
@@ -442,7 +443,7 @@ async function benchOcsf(gen: LogGenerator, opts: Options, pin: string[], scratc
   let summary: Summary | undefined;
   let spent = 0;
   for (let i = 0; i < opts.runs && (i === 0 || spent < opts.budget); i++) {
-    const run = await measure(pin, [opts.bin, 'normalize', '--format', 'ocsf', '--type', gen.type, input.path], scratch);
+    const run = await measure(pin, [opts.bin, 'normalize', '--jobs', '1', '--format', 'ocsf', '--type', gen.type, input.path], scratch);
     summary = parseSummary(run.stderr, gen.type);
     if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
       notes.push(`${gen.type} ocsf: awslogs failed (${describeFailure(run)})`);
@@ -587,7 +588,7 @@ async function benchParquet(opts: Options, pin: string[], scratch: string, finge
   const runs: Run[] = [];
   let summary: Summary | undefined;
   for (let i = 0; i < opts.runs; i++) {
-    const run = await measure(pin, [opts.bin, 'normalize', '--type', 'AWS.VPCFlow', path], scratch);
+    const run = await measure(pin, [opts.bin, 'normalize', '--jobs', '1', '--type', 'AWS.VPCFlow', path], scratch);
     summary = parseSummary(run.stderr, 'AWS.VPCFlow');
     if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
       out.notes.push(`${PARQUET_CASE}: awslogs failed (${describeFailure(run)})`);
@@ -618,7 +619,7 @@ async function runBig(opts: Options, registered: Set<string>, pin: string[], scr
   const input = prepareInput(gen, { bytes: opts.bigMb * MB }, opts, generatorFingerprint());
   const what = input.plainBytes !== undefined ? `${(input.plainBytes / MB).toFixed(0)} MB of payloads in ${(input.bytes / MB).toFixed(0)} MB of gzip members` : `${(input.bytes / MB).toFixed(0)} MB (one {"Records":[…]} document)`;
   log(`normalizing ${what}…`);
-  const run = await measure(pin, [opts.bin, 'normalize', '--type', type, input.path], scratch);
+  const run = await measure(pin, [opts.bin, 'normalize', '--jobs', '1', '--type', type, input.path], scratch);
   const summary = parseSummary(run.stderr, type);
   if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
     process.stdout.write(`memory check: awslogs failed (${describeFailure(run)})\n`);
