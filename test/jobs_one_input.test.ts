@@ -226,3 +226,13 @@ test('CLI: one file with --jobs 3, --out-dir and --errors: the same output file 
   assert.ok(results[0]!.errors.split('\n').length > 5);
   assert.deepEqual(results[1], results[0]);
 });
+
+test('a chunk a worker cannot read fails with the worker error, never a silent gap', async () => {
+  const pool = new ChunkPool(1);
+  try {
+    const task = { id: 0, file: 'x.log', logType: 'AWS.NoSuchType', parserOptions: {}, maxLineBytes: 1024, bytes: Buffer.from('a line\n') };
+    await assert.rejects(pool.run(task), /a worker thread of --jobs failed: unknown log type AWS\.NoSuchType/);
+  } finally {
+    await pool.close();
+  }
+});

@@ -99,10 +99,15 @@ export async function normalizeChunk(task: ChunkTask, standard: StandardFields):
     lines = framer.lines;
   }
   await writer.flush();
-  const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  // A Buffer of its own (exactly its bytes; Buffer.concat may use the shared
+  // pool for small ones), so that it can be handed over without a copy.
+  const data = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) at += p.copy(data, at);
   return {
     id: task.id,
     data,
+    bytes: task.bytes,
     events: log.events,
     counts: processor.counts,
     lines,
@@ -118,8 +123,10 @@ function serve(port: NonNullable<typeof parentPort>): void {
     standard.refreshParseTime();
     normalizeChunk(task, standard).then(
       (result) => {
-        port.postMessage({ kind: 'result', result });
-        passed(task.bytes.length + result.data.length);
+        const size = result.bytes.length + result.data.length;
+        // Moved, not copied: the output, and the input back to the main thread (a chunk read after the wrong header is read again).
+        port.postMessage({ kind: 'result', result }, [result.data.buffer as ArrayBuffer, result.bytes.buffer as ArrayBuffer]);
+        passed(size);
       },
       (err: unknown) => port.postMessage({ kind: 'failed', id: task.id, message: (err as Error).message ?? String(err) }),
     );

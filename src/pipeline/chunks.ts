@@ -79,6 +79,8 @@ export interface ChunkResult {
   id: number;
   /** The chunk's output lines, encoded. */
   data: Uint8Array;
+  /** The chunk's input, handed back (it was moved to the worker, not copied). */
+  bytes: Uint8Array;
   events: ChunkEvent[];
   counts: Counts;
   /** Lines the chunk held (blank ones included): the line number the next chunk starts after. */
@@ -134,7 +136,9 @@ export class ChunkPool {
 
   private start(): void {
     for (let i = 0; i < this.size; i++) {
-      const pw: PoolWorker = { worker: new Worker(new URL('./chunk_worker.js', import.meta.url)), tasks: new Set() };
+      // execArgv: none of this process's Node options: `--input-type` (a launcher run with -e) makes a worker fail; V8 flags are process-wide anyway.
+      const worker = new Worker(new URL('./chunk_worker.js', import.meta.url), { execArgv: [] });
+      const pw: PoolWorker = { worker, tasks: new Set() };
       pw.worker.on('message', (msg: FromWorker) => this.answer(pw, msg));
       pw.worker.on('error', (err) => this.fail(new Error(`a worker thread of --jobs failed: ${err.message}`)));
       pw.worker.on('exit', (code) => {
@@ -153,7 +157,8 @@ export class ChunkPool {
       if (best === undefined) return;
       const task = this.queue.shift()!;
       best.tasks.add(task.id);
-      best.worker.postMessage(task);
+      // Moved, not copied (a Buffer of its own: copyOf); the worker hands it back with the result.
+      best.worker.postMessage(task, task.bytes.byteLength > 0 ? [task.bytes.buffer as ArrayBuffer] : []);
     }
   }
 
@@ -435,10 +440,10 @@ export async function frameInChunks(
     if (r.prelude !== layout) {
       // The guess was wrong (a header changed while this chunk was in flight): read it again after the right one.
       const { prelude: _stale, ...rest } = task;
-      r = await pool.run(layout === undefined ? rest : { ...rest, prelude: layout });
+      r = await pool.run(layout === undefined ? { ...rest, bytes: r.bytes } : { ...rest, bytes: r.bytes, prelude: layout });
     }
     await out.writeBytes(r.data);
-    passed(task.bytes.length + r.data.length);
+    passed(r.bytes.length + r.data.length);
     for (const e of r.events) {
       if ('report' in e) reporter.error(renumbered(e.report, lineOffset));
       else reporter.notice(job.file, e.notice);

@@ -58,16 +58,25 @@ interface Sample {
   fault?: InputError;
 }
 
-/** Reads the first SAMPLE_BYTES of decompressed input, keeping it for replay. */
+/**
+ * Read on past SAMPLE_BYTES until the sample holds a line end, up to this
+ * many bytes: what the 1 MiB reads before issue 19 gave detection, so a very
+ * long first line (a VPC header of thousands of fields) is still seen whole.
+ */
+const SAMPLE_LINE_BYTES = 1 << 20;
+
+/** Reads the first SAMPLE_BYTES of decompressed input (more for a long first line), keeping it for replay. */
 async function takeSample(source: AsyncIterator<Buffer>): Promise<Sample> {
   const chunks: Buffer[] = [];
   let size = 0;
+  let lineEnd = false;
   try {
-    while (size < SAMPLE_BYTES) {
+    while (size < SAMPLE_BYTES || (!lineEnd && size < SAMPLE_LINE_BYTES)) {
       const next = await source.next();
       if (next.done) return { chunks, ended: true };
       chunks.push(next.value);
       size += next.value.length;
+      lineEnd ||= next.value.includes(10) || next.value.includes(13);
     }
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
