@@ -37,7 +37,8 @@ import type { Counts } from './report.js';
 
 /**
  * Bytes of input per chunk (tests lower it with AWSLOGS_CHUNK_BYTES): 512 KiB,
- * measured against 256 KiB and 2 MiB in README's Performance section.
+ * between 128 KiB (least memory, most messages) and 1 MiB (README, "One
+ * input on all cores", has the figures).
  */
 export const CHUNK_BYTES = Number(process.env.AWSLOGS_CHUNK_BYTES) || 1 << 19;
 
