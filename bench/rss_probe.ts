@@ -1,10 +1,19 @@
 // Preloaded into a measured child (`node --import …/rss_probe.js …`): on exit
 // it writes the process's peak resident set size (KiB) to the file named by
-// AWSLOGS_BENCH_RSS_FILE. Works wherever Node runs; GNU time (`/usr/bin/time
-// -f %M`) is not installed on a fresh Debian.
+// AWSLOGS_BENCH_RSS_FILE, and the main thread's event-loop utilization (the
+// share of the run its thread was busy, 0–1; perf_hooks) to the file named
+// by AWSLOGS_BENCH_ELU_FILE. Works wherever Node runs; GNU time
+// (`/usr/bin/time -f %M`) is not installed on a fresh Debian.
 import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 
 const target = process.env.AWSLOGS_BENCH_RSS_FILE;
-if (target !== undefined && target !== '') {
+const eluTarget = process.env.AWSLOGS_BENCH_ELU_FILE;
+// Worker threads load this too (they inherit --import): only the main thread reports.
+if (isMainThread && target !== undefined && target !== '') {
   process.on('exit', () => writeFileSync(target, String(process.resourceUsage().maxRSS)));
+}
+if (isMainThread && eluTarget !== undefined && eluTarget !== '') {
+  process.on('exit', () => writeFileSync(eluTarget, String(performance.eventLoopUtilization().utilization)));
 }

@@ -75,7 +75,8 @@ test('--jobs 2 under | head -1 ends quietly with status 0', () => {
   const b = vpcFile('h2.log', 100000, 1e9);
   const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" normalize -j 2 --type AWS.VPCFlow "${a}" "${b}" | head -1`], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stderr, '');
+  // Line 2 of each file is a bad record (vpcFile: i = 0): its report may come before head closes the pipe (reads of 128 KiB report sooner).
+  assert.equal(r.stderr.replace(/^awslogs: \S+:2: AWS\.VPCFlow: field srcport: expected a port number \(0-65535\), found "bad"\n/gm, ''), '');
   assert.equal(r.stdout.trim().split('\n').length, 1);
 });
 

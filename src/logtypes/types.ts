@@ -101,6 +101,14 @@ export interface LogTypeDescriptor {
   readonly s3PathHint?: string;
   /** Set when AWS delivers this type as columnar files too (VPC flow logs as Parquet). */
   readonly columnar?: ColumnarInput;
+  /**
+   * Lines framing only: whether a line changes how the lines after it are
+   * read (VPC's header line names the fields of the lines that follow). A
+   * type without it reads every line on its own, so an input may be cut at
+   * any line end and its pieces read apart (--jobs on one input); with it,
+   * a piece is read after the last such line before it.
+   */
+  readonly layoutLine?: (line: string) => boolean;
   /** One parser per input: parsers may hold per-file state (a VPC header). */
   createParser(options: ParserOptions): Parser;
 }

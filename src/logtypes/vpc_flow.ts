@@ -775,6 +775,8 @@ export const vpcFlow: LogTypeDescriptor = {
   description: 'VPC Flow Logs: IP traffic to and from network interfaces in a VPC (and Transit Gateway flow logs).',
   referenceUrl: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html',
   framing: 'lines',
+  // The parser's own test (VpcFlowParser.parse): data lines start with a digit.
+  layoutLine: (line) => { const c0 = line.charCodeAt(0); return (c0 < 48 || c0 > 57) && isVpcHeader(line); },
   s3PathHint: '/vpcflowlogs/',
   eventTimeField: 'start',
   eventTimeFallbacks: ['end'],

@@ -5,8 +5,12 @@
 import { constants, crc32, createInflateRaw, inflateRawSync, type Gunzip, type InflateRaw } from 'node:zlib';
 import type { CompressedReader, GzipFault, MemberOutput, Reread } from './gzip_format.js';
 
-/** Output buffer of the streaming inflater: 1 MiB was measured faster than 64 KiB. */
-export const OUT_CHUNK = 1 << 20;
+/**
+ * Output buffer of the streaming inflater: 1 MiB was measured faster than
+ * 64 KiB; 256 KiB keeps a chunk's text under the ~1 MB above which Node
+ * makes it an external string (freed late: see READ_CHUNK in input.ts).
+ */
+export const OUT_CHUNK = 1 << 18;
 /** A member that ends within this many compressed bytes is inflated in one synchronous call. */
 export const SYNC_INPUT_LIMIT = 256 * 1024;
 /** Output cap of that call; a member that inflates to more is streamed instead (bounded memory). */

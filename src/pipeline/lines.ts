@@ -90,6 +90,11 @@ export class LineFramer implements Framer {
     this.maxCharsSure = Math.floor(maxLineBytes / 3);
   }
 
+  /** Lines ended so far (blank ones and over-long ones included): the last line number handed on. */
+  get lines(): number {
+    return this.lineNo;
+  }
+
   push(chunk: Buffer): void {
     let s = this.decoder.write(chunk);
     if (s.length === 0) return;

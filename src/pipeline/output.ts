@@ -48,6 +48,15 @@ export class BatchedWriter {
     this.lines.appendRecord(record);
   }
 
+  /**
+   * Appends lines already encoded (each ending in `\n`, from another
+   * thread's BatchedWriter); resolves once the stream has room for more.
+   */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    const room = this.handOff();
+    if (bytes.length > 0 ? !this.stream.write(bytes) : !room) await waitForDrain(this.stream);
+  }
+
   get full(): boolean {
     return this.lines.length >= this.batchBytes >>> 1;
   }

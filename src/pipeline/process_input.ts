@@ -15,6 +15,7 @@ import { EXPORT_WRITE_TEST_NOTICE, EnvelopeHandler, envelopeFramer, isExportWrit
 import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
 import type { BatchedWriter } from './output.js';
 import type { Counts } from './report.js';
+import { CHUNK_BYTES, frameInChunks, type ChunkPool } from './chunks.js';
 
 export type DetectMode = 'input' | 'per-line';
 
@@ -30,6 +31,8 @@ export interface InputSettings {
   filter?: RecordFilter;
   /** --format: what each record is written as (default ndjson, the native record). */
   format?: FormatName;
+  /** --jobs N on one input: worker threads that read its chunks (text inputs of a known type). */
+  chunkPool?: ChunkPool;
 }
 
 /** Called between chunks: what the run wants to know, or stop, while an input is read. */
@@ -56,16 +59,25 @@ interface Sample {
   fault?: InputError;
 }
 
-/** Reads the first SAMPLE_BYTES of decompressed input, keeping it for replay. */
+/**
+ * Read on past SAMPLE_BYTES until the sample holds a line end, up to this
+ * many bytes: what the 1 MiB reads before issue 19 gave detection, so a very
+ * long first line (a VPC header of thousands of fields) is still seen whole.
+ */
+const SAMPLE_LINE_BYTES = 1 << 20;
+
+/** Reads the first SAMPLE_BYTES of decompressed input (more for a long first line), keeping it for replay. */
 async function takeSample(source: AsyncIterator<Buffer>): Promise<Sample> {
   const chunks: Buffer[] = [];
   let size = 0;
+  let lineEnd = false;
   try {
-    while (size < SAMPLE_BYTES) {
+    while (size < SAMPLE_BYTES || (!lineEnd && size < SAMPLE_LINE_BYTES)) {
       const next = await source.next();
       if (next.done) return { chunks, ended: true };
       chunks.push(next.value);
       size += next.value.length;
+      lineEnd ||= next.value.includes(10) || next.value.includes(13);
     }
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
@@ -240,7 +252,7 @@ async function normalizeOne(
   if (settings.logType !== undefined) {
     const processor = newProcessor(settings.logType);
     live = () => processor.counts;
-    const problem = await frameChunks(chunks, createFramer(settings.logType.framing, processor, settings.maxLineBytes), afterChunk);
+    const problem = await frameTyped(chunks, sample, settings.logType, processor, file, settings, out, reporter, afterChunk);
     return withProblem({ counts: new Map([[settings.logType.name, processor.counts]]), logType: settings.logType.name }, problem);
   }
 
@@ -271,8 +283,41 @@ async function normalizeOne(
   }
   const processor = newProcessor(detection.type);
   live = () => processor.counts;
-  const problem = await frameChunks(chunks, createFramer(detection.type.framing, processor, settings.maxLineBytes), afterChunk);
+  const problem = await frameTyped(chunks, sample, detection.type, processor, file, settings, out, reporter, afterChunk);
   return withProblem({ counts: new Map([[detection.type.name, processor.counts]]), logType: detection.type.name }, problem);
+}
+
+/**
+ * The records of an input of one known type, into `processor` (its counts
+ * hold the result): on this thread, or, with a chunk pool (--jobs N) and
+ * lines framing, cut into chunks for the pool's threads (chunks.ts). An
+ * input that fits in one chunk stays here: threads would only add start-up.
+ */
+function frameTyped(
+  chunks: AsyncIterable<Buffer>,
+  sample: Sample,
+  type: LogTypeDescriptor,
+  processor: RecordProcessor,
+  file: string,
+  settings: InputSettings,
+  out: BatchedWriter,
+  reporter: ReportSink,
+  afterChunk: () => Promise<void>,
+): Promise<string | undefined> {
+  const pool = settings.chunkPool;
+  const small = sample.ended && sample.chunks.reduce((n, c) => n + c.length, 0) <= CHUNK_BYTES;
+  if (pool === undefined || type.framing !== 'lines' || small) {
+    return frameChunks(chunks, createFramer(type.framing, processor, settings.maxLineBytes), afterChunk);
+  }
+  const job = {
+    file,
+    logType: type.name,
+    parserOptions: settings.parserOptions,
+    maxLineBytes: settings.maxLineBytes,
+    ...(settings.filter !== undefined ? { filter: settings.filter } : {}),
+    ...(settings.format !== undefined ? { format: settings.format } : {}),
+  };
+  return frameInChunks(chunks, job, type.layoutLine !== undefined, pool, out, reporter, processor.counts, afterChunk);
 }
 
 /**

@@ -12,6 +12,7 @@ import { addCounts, emptyCounts } from './normalize.js';
 import { OutputError, normalizeToFile, failedOutputResult, outputPathFor } from './outdir.js';
 import { BatchedWriter } from './output.js';
 import { MAX_WORKERS, processInParallel } from './parallel.js';
+import { ChunkPool } from './chunks.js';
 import { findOutputClashes, findOutputOverInput } from './output_safety.js';
 import { processInput, type InputSettings, type ProcessedInput } from './process_input.js';
 import { Progress } from './progress.js';
@@ -236,15 +237,21 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       else temporaryOutputs.delete(path);
     },
   };
+  // Stdin, or fewer inputs than --jobs would use: the inputs are read one after
+  // the other on this thread, and the chunks of each text input on the pool's.
+  const runnable = jobs.filter((j) => j.outputClash === undefined);
+  const byFile = opts.jobs > 1 && runnable.length > 1 && !runnable.some((j) => j.input.path === '-');
+  const chunkPool = opts.jobs > 1 && !byFile ? new ChunkPool(Math.min(opts.jobs, MAX_WORKERS)) : undefined;
+  const settings: InputSettings = chunkPool !== undefined ? { ...opts, chunkPool } : opts;
   const inThisThread = async (job: Job): Promise<ProcessedInput> => {
-    if (job.output === undefined) return processInput(job.input, opts, standard, out, reporter, hooks);
+    if (job.output === undefined) return processInput(job.input, settings, standard, out, reporter, hooks);
     try {
       if (isS3Url(job.output)) {
         if (opts.skipExisting && await s3OutputExists(job.output)) return { counts: new Map(), skippedExisting: true };
-        return await normalizeToObject(job.input, job.output, opts.gzip, opts, standard, reporter, hooks);
+        return await normalizeToObject(job.input, job.output, opts.gzip, settings, standard, reporter, hooks);
       }
       if (opts.skipExisting && existsSync(job.output)) return { counts: new Map(), skippedExisting: true };
-      return await normalizeToFile(job.input, job.output, opts.gzip, opts, standard, reporter, hooks);
+      return await normalizeToFile(job.input, job.output, opts.gzip, settings, standard, reporter, hooks);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
       return failedOutputResult(err);
@@ -253,10 +260,9 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
 
   // Clashing outputs are reported first: they were found before anything was written, and their inputs are not read.
   for (const job of jobs) if (job.outputClash !== undefined) onResult(job, { counts: new Map(), outputProblem: job.outputClash });
-  const runnable = jobs.filter((j) => j.outputClash === undefined);
   try {
     // stdin cannot be handed to a worker thread: a run that reads it stays in this thread.
-    if (opts.jobs > 1 && runnable.length > 1 && !runnable.some((j) => j.input.path === '-')) {
+    if (byFile) {
       await out.flush();
       const threads = Math.min(opts.jobs, MAX_WORKERS);
       if (threads < Math.min(opts.jobs, runnable.length)) {
@@ -280,6 +286,9 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     progress?.finish();
     terminal.finalLine('fatal', err.message, EXIT_USAGE);
     return EXIT_USAGE;
+  } finally {
+    // Live threads would keep the process from ending.
+    await chunkPool?.close();
   }
 
   if (runStopped && inputs.length < jobs.length) {
