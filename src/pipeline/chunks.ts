@@ -22,13 +22,12 @@
 //   bytes, with room for a BOM) it is measured here by a LineFramer of its
 //   own and its report made by a worker like any other;
 // - notices told once: the Reporter keeps one of each per input.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import type { AnyErrorReport } from '../core/errors.js';
 import type { ParserOptions } from '../logtypes/types.js';
 import type { FormatName } from '../formats/index.js';
 import { registerStopper } from './cleanup.js';
+import { fullCollection } from './heap_release.js';
 import { InputError } from './input.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { addCounts, type ErrorSink, type RecordFilter } from './normalize.js';
@@ -373,28 +372,15 @@ function copyOf(data: Buffer, start: number, end: number): Buffer {
  */
 const COLLECT_EVERY_BYTES = 16 << 20;
 
-/** V8's collector, reached the way jest-leak-detector does (--expose-gc set at run time); undefined where refused. */
-function exposedGc(): (() => void) | undefined {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
-    return typeof gc === 'function' ? () => { (gc as () => void)(); } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-let collect: (() => void) | undefined | null = null;
-
 /** Collects garbage once COLLECT_EVERY_BYTES have passed since the last time (this thread, and each worker for its own). */
 export function collectEvery(): (bytes: number) => void {
-  collect ??= exposedGc();
+  const collect = fullCollection();
   let passed = 0;
   return (bytes) => {
     passed += bytes;
     if (passed < COLLECT_EVERY_BYTES) return;
     passed = 0;
-    collect?.();
+    collect();
   };
 }
 

@@ -1,5 +1,6 @@
 // A full garbage collection between two large batches of short-lived data
-// (a decoded Parquet row group: issue 17's "peak RSS under 300 MB").
+// (a decoded Parquet row group: issue 17's "peak RSS under 300 MB"); its
+// fullCollection is also what the --jobs chunk pool calls (chunks.ts).
 //
 // Why: a row group is decoded whole (DuckDB and AWS write one page per
 // column chunk, so there is nothing smaller to decode) and its columns stay
@@ -24,11 +25,21 @@ export const GROWTH_BYTES = 64 << 20;
 let collect: (() => void) | undefined;
 let usedAfterLast = 0;
 
-function gcFunction(): () => void {
+/**
+ * V8's full collection as a function, reached the way jest-leak-detector
+ * does (--expose-gc switched on at run time, `gc` taken from a new
+ * context); a function that does nothing should the engine refuse the flag
+ * (the memory figure is lost, nothing else). Made once per thread.
+ */
+export function fullCollection(): () => void {
   if (collect === undefined) {
-    setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
-    // Should the engine refuse the flag, nothing is collected early: the memory figure is lost, nothing else.
+    let gc: unknown;
+    try {
+      setFlagsFromString('--expose-gc');
+      gc = runInNewContext('gc');
+    } catch {
+      gc = undefined;
+    }
     collect = typeof gc === 'function' ? () => { (gc as () => void)(); } : () => undefined;
   }
   return collect;
@@ -42,6 +53,6 @@ function gcFunction(): () => void {
 export function releaseHeap(): void {
   const used = getHeapStatistics().used_heap_size;
   if (used - usedAfterLast < GROWTH_BYTES) return;
-  gcFunction()();
+  fullCollection()();
   usedAfterLast = getHeapStatistics().used_heap_size;
 }
