@@ -11,8 +11,7 @@ import { spanClock, type Span } from './type_time.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { describeDetection, detectFromSample, SAMPLE_BYTES } from './detect.js';
 import { EXPORT_WRITE_TEST_NOTICE, EnvelopeHandler, envelopeFramer, isExportWriteTest, labelOfInput, sniffEnvelope } from './envelope.js';
-import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
-import type { BatchedWriter } from './output.js';
+import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type RecordOutput, type ReportSink } from './normalize.js';
 import type { Counts } from './report.js';
 
 export type DetectMode = 'input' | 'per-line';
@@ -164,7 +163,7 @@ export async function processInput(
   input: InputPath,
   settings: InputSettings,
   standard: StandardFields,
-  out: BatchedWriter,
+  out: RecordOutput,
   reporter: ReportSink,
   hooks: InputHooks = {},
 ): Promise<ProcessedInput> {
@@ -180,7 +179,7 @@ async function normalizeOne(
   input: InputPath,
   settings: InputSettings,
   standard: StandardFields,
-  out: BatchedWriter,
+  out: RecordOutput,
   reporter: ReportSink,
   hooks: InputHooks,
 ): Promise<ProcessedInput> {

@@ -12,8 +12,11 @@ import { addCounts, emptyCounts } from './normalize.js';
 import { OutputError, normalizeToFile, failedOutputResult, outputPathFor } from './outdir.js';
 import { BatchedWriter } from './output.js';
 import { MAX_WORKERS, processInParallel } from './parallel.js';
+import { DEFAULT_MAX_FILE_ROWS } from './record_output.js';
 import { findOutputClashes, findOutputOverInput } from './output_safety.js';
 import { processInput, type InputSettings, type ProcessedInput } from './process_input.js';
+import { closeRecordSink, openRecordSink, processIntoSink, writesRecordSink, type SinkTarget } from './record_output.js';
+import { runLabel } from './parts.js';
 import { Progress } from './progress.js';
 import { normalizeToObject, s3OutputExists } from './s3_output.js';
 import { isS3Url, parseS3Url } from '../s3/url.js';
@@ -42,6 +45,8 @@ export interface RunOptions extends InputSettings {
   standard?: StandardFields;
   /** Follow symbolic links inside walked directories (--follow). */
   follow?: boolean;
+  /** --format parquet with --out-dir: rows a part file holds at most (--max-file-rows). */
+  maxFileRows?: number;
 }
 
 /** Temporary --out-dir files being written (by this thread or a worker): removed on an interrupt or any other exit. */
@@ -56,7 +61,8 @@ export interface Job {
 }
 
 function planJobs(files: readonly InputFile[], opts: RunOptions): Job[] | string {
-  if (opts.outDir === undefined) return files.map((input) => ({ input }));
+  // A record-sink format (Parquet) packs the run's records into part files: no output per input.
+  if (opts.outDir === undefined || writesRecordSink(opts.format)) return files.map((input) => ({ input }));
   const seen = new Map<string, string>();
   const jobs: Job[] = [];
   for (const input of files) {
@@ -192,6 +198,12 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   }
   /** A full or read-only file system: every later output would fail the same way. */
   let runStopped = false;
+  /** Record-sink formats: the part files completed, and a failure to complete one (exit 2). */
+  let partsWritten = 0;
+  const sinkProblem = (problem: string) => {
+    outputFailed = true;
+    reporter.inputProblem(opts.outDir ?? '-', problem);
+  };
 
   const onResult = (job: Job, result: ProcessedInput) => {
     const summary: InputSummary = { file: job.input.path, ...emptyCounts() };
@@ -236,7 +248,10 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       else temporaryOutputs.delete(path);
     },
   };
+  const sinkTarget: SinkTarget = { ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}), run: runLabel(), thread: 0, maxFileRows: opts.maxFileRows ?? DEFAULT_MAX_FILE_ROWS };
+  const sink = await openRecordSink(opts.format, sinkTarget, opts.stdout, hooks.temporary);
   const inThisThread = async (job: Job): Promise<ProcessedInput> => {
+    if (sink !== undefined) return processIntoSink(job.input, opts, standard, sink, reporter, hooks);
     if (job.output === undefined) return processInput(job.input, opts, standard, out, reporter, hooks);
     try {
       if (isS3Url(job.output)) {
@@ -256,13 +271,17 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   const runnable = jobs.filter((j) => j.outputClash === undefined);
   try {
     // stdin cannot be handed to a worker thread: a run that reads it stays in this thread.
-    if (opts.jobs > 1 && runnable.length > 1 && !runnable.some((j) => j.input.path === '-')) {
+    // One Parquet stream on stdout is written by one thread.
+    const oneStream = sink !== undefined && opts.outDir === undefined;
+    if (opts.jobs > 1 && runnable.length > 1 && !runnable.some((j) => j.input.path === '-') && !oneStream) {
       await out.flush();
       const threads = Math.min(opts.jobs, MAX_WORKERS);
       if (threads < Math.min(opts.jobs, runnable.length)) {
         reporter.runNotice(`--jobs ${opts.jobs} lowered to ${threads} (4 per core): more workers would only add memory, not speed`);
       }
-      await processInParallel(runnable, opts, threads, opts.stdout, reporter, hooks, onResult);
+      const closed = await processInParallel(runnable, { ...opts, ...(sink !== undefined ? { sinkTarget } : {}) }, threads, opts.stdout, reporter, hooks, onResult);
+      partsWritten += closed.files;
+      for (const problem of closed.problems) sinkProblem(problem);
     } else {
       for (const job of runnable) {
         onResult(job, await inThisThread(job));
@@ -272,7 +291,13 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       }
     }
     await out.flush();
+    if (sink !== undefined) {
+      const closed = await closeRecordSink(sink);
+      partsWritten += closed.files.length;
+      if (closed.problem !== undefined) sinkProblem(closed.problem);
+    }
     progress?.finish();
+    if (sink !== undefined && opts.outDir !== undefined) reporter.runNotice(`${partsWritten} Parquet files written under ${opts.outDir}`);
     await reporter.close();
   } catch (err) {
     // Error reports that cannot be kept would be records lost: stop, say so, status 2.
