@@ -48,6 +48,8 @@ export interface RecordSinkOptions {
   maxFileRows: number;
   /** One file, so one log type (stdout): records of a second type are refused. */
   singleTable: boolean;
+  /** The log type whose (empty) file is written when no record came (--type named it); without it, no file. */
+  emptyTable?: string;
 }
 
 export interface OutputFormat {

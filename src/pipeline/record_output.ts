@@ -23,6 +23,8 @@ export interface SinkTarget {
   /** 0 the main thread, 1… the workers. */
   thread: number;
   maxFileRows: number;
+  /** Stdout with --type: the log type of the empty file written when no record came. */
+  emptyTable?: string;
 }
 
 /** Whether `format` is written by a record sink (then inputs have no output file of their own). */
@@ -36,7 +38,10 @@ export async function openRecordSink(format: FormatName | undefined, target: Sin
   if (descriptor?.recordSink === undefined) return undefined;
   const makeSink = await descriptor.recordSink();
   if (target.outDir === undefined) {
-    return makeSink({ open: async () => streamPart(stdout, '-'), maxFileRows: Number.POSITIVE_INFINITY, singleTable: true });
+    return makeSink({
+      open: async () => streamPart(stdout, '-'), maxFileRows: Number.POSITIVE_INFINITY, singleTable: true,
+      ...(target.emptyTable !== undefined ? { emptyTable: target.emptyTable } : {}),
+    });
   }
   return makeSink({
     open: partOpener(target.outDir, target.run, target.thread, descriptor.extension, temporary),

@@ -248,7 +248,8 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       else temporaryOutputs.delete(path);
     },
   };
-  const sinkTarget: SinkTarget = { ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}), run: runLabel(), thread: 0, maxFileRows: opts.maxFileRows ?? DEFAULT_MAX_FILE_ROWS };
+  const sinkTarget: SinkTarget = { ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}), run: runLabel(), thread: 0, maxFileRows: opts.maxFileRows ?? DEFAULT_MAX_FILE_ROWS,
+    ...(opts.logType !== undefined ? { emptyTable: opts.logType.name } : {}) };
   const sink = await openRecordSink(opts.format, sinkTarget, opts.stdout, hooks.temporary);
   const inThisThread = async (job: Job): Promise<ProcessedInput> => {
     if (sink !== undefined) return processIntoSink(job.input, opts, standard, sink, reporter, hooks);

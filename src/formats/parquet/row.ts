@@ -88,7 +88,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * free-form parts are JSON text, written without recursion.
  */
 function convert(value: unknown, shape: Shape, path: string, size: Size): unknown {
-  if (value === undefined || value === null) return null;
+  if (value === undefined) return null;
+  // A JSON null kept by the record (`"requestParameters": null`) stays a value: the text `null`, not an absent field.
+  if (value === null) return shape.kind === 'leaf' && shape.leaf === 'json' ? 'null' : null;
   if (shape.kind === 'list') {
     if (!Array.isArray(value)) throw new RowError(`${path}: expected an array, found ${typeName(value)}`);
     return value.map((item, i) => convert(item, shape.element, `${path}[${i}]`, size));

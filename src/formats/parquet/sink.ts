@@ -5,6 +5,7 @@
 // whole file.
 import { RecordRefused, type PartFile, type RecordSink, type RecordSinkOptions } from '../types.js';
 import type { ParquetRow, ParquetTable } from './row.js';
+import { tableFor } from './table.js';
 import { ParquetFileEncoder } from './writer.js';
 
 /**
@@ -65,6 +66,11 @@ class TableOutput {
       part.rows += n;
       if (part.rows >= this.options.maxFileRows) await this.finishPart();
     }
+  }
+
+  /** Opens the first part with no row yet (an empty file once finished). */
+  async openEmpty(): Promise<void> {
+    await this.openPart();
   }
 
   private async openPart(): Promise<OpenPart> {
@@ -129,6 +135,12 @@ class ParquetSink implements RecordSink {
 
   async close(): Promise<string[]> {
     const names: string[] = [];
+    if (this.tables.size === 0 && this.options.emptyTable !== undefined) {
+      // No record: a file with the schema and no row group, so a reader still finds a valid table.
+      const empty = new TableOutput(tableFor(this.options.emptyTable), this.options);
+      await empty.openEmpty();
+      this.tables.set(empty.table, empty);
+    }
     for (const out of this.tables.values()) {
       await out.writeBuffered();
       await out.finishPart();
