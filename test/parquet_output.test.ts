@@ -161,7 +161,8 @@ describe('--format parquet: every log type read back by DuckDB equals the NDJSON
       const vpc = (await readParquet(join(tmp, 'AWS.VPCFlow', '*.parquet'))).types;
       assert.equal(vpc.p_event_time, 'TIMESTAMP WITH TIME ZONE');
       assert.equal(vpc.start, 'TIMESTAMP WITH TIME ZONE');
-      assert.equal(vpc.srcPort, 'BIGINT');
+      assert.equal(vpc.srcPort, 'INTEGER', 'a port is bounded (0–65535) by the schema: INT32');
+      assert.equal(vpc.protocol, 'INTEGER');
       assert.equal(vpc.bytes, 'BIGINT');
       assert.equal(vpc.p_any_ip_addresses, 'VARCHAR[]');
       assert.equal(vpc.additionalFields, 'VARCHAR[]');

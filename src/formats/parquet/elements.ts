@@ -22,6 +22,8 @@ function leafElement(name: string, leaf: LeafKind): SchemaElement {
     case 'string':
     case 'json':
       return { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: OPTIONAL };
+    case 'int32':
+      return { name, type: 'INT32', repetition_type: OPTIONAL };
     case 'int64':
       return { name, type: 'INT64', repetition_type: OPTIONAL };
     case 'double':

@@ -7,8 +7,8 @@
 // does not list gets one more JSON text child, `unknownFields`, so that no
 // key a record carries is dropped.
 
-/** Leaf kinds. `timestamp`: the nine-digit RFC3339 form, written as TIMESTAMP(MICROS, UTC). `json`: any value, as JSON text. */
-export type LeafKind = 'string' | 'int64' | 'double' | 'boolean' | 'timestamp' | 'json';
+/** Leaf kinds. `int32`: an integer whose schema bounds it within 32 bits (ports, protocol). `timestamp`: the nine-digit RFC3339 form, written as TIMESTAMP(MICROS, UTC). `json`: any value, as JSON text. */
+export type LeafKind = 'string' | 'int32' | 'int64' | 'double' | 'boolean' | 'timestamp' | 'json';
 
 export type Shape =
   | { readonly kind: 'leaf'; readonly leaf: LeafKind }
@@ -58,6 +58,15 @@ function resolve(node: JsonSchema, definitions: JsonSchema): { node: JsonSchema;
 
 const JSON_LEAF: Shape = { kind: 'leaf', leaf: 'json' };
 
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** An integer schema whose `minimum` and `maximum` both lie within 32 bits: INT32 (a plain number, no BigInt per value). */
+function fitsInt32(node: JsonSchema): boolean {
+  const { minimum, maximum } = node;
+  return typeof minimum === 'number' && typeof maximum === 'number' && minimum >= INT32_MIN && maximum <= INT32_MAX;
+}
+
 /**
  * The shape of one property schema. Containers are built by the caller's
  * explicit work list (`pending`), not by recursion: `depth` counts the
@@ -69,7 +78,7 @@ function shapeOf(schema: JsonSchema, definitions: JsonSchema, depth: number, pen
   if (typeof node.const === 'string') return { kind: 'leaf', leaf: 'string' };
   switch (node.type) {
     case 'string': return { kind: 'leaf', leaf: 'string' };
-    case 'integer': return { kind: 'leaf', leaf: 'int64' };
+    case 'integer': return { kind: 'leaf', leaf: fitsInt32(node) ? 'int32' : 'int64' };
     case 'number': return { kind: 'leaf', leaf: 'double' };
     case 'boolean': return { kind: 'leaf', leaf: 'boolean' };
     case 'array': {

@@ -5,6 +5,7 @@
 // whole file.
 import { RecordRefused, type PartFile, type RecordSink, type RecordSinkOptions } from '../types.js';
 import type { ParquetRow, ParquetTable } from './row.js';
+import { structFields } from './elements.js';
 import { tableFor } from './table.js';
 import { ParquetFileEncoder } from './writer.js';
 
@@ -13,13 +14,13 @@ import { ParquetFileEncoder } from './writer.js';
  * (string lengths plus 8 a value; the JavaScript values take a few times
  * more), are buffered. Measured on 1M VPC records: see README (peak RSS).
  */
-export const ROW_GROUP_ROWS = 65_536;
-export const ROW_GROUP_BYTES = 24 << 20;
+export const ROW_GROUP_ROWS = 16_384;
+export const ROW_GROUP_BYTES = 8 << 20;
 
 const CREATED_BY = 'awslogs (hyparquet-writer)';
 
 function isParquetRow(record: object): record is ParquetRow {
-  return 'table' in record && 'values' in record && Array.isArray((record as ParquetRow).values);
+  return 'table' in record && 'cells' in record && Array.isArray((record as ParquetRow).values);
 }
 
 /** The open part file of a table and how many rows it holds. */
@@ -29,23 +30,38 @@ interface OpenPart {
   rows: number;
 }
 
+/**
+ * Null-filled column arrays for a row group: a sparse row sets only its
+ * cells. Filled, not holey: V8 handles arrays with holes more slowly, and
+ * that cost more than the fill (measured on 200k VPC records).
+ */
+function emptyColumns(count: number, rows: number): unknown[][] {
+  const columns: unknown[][] = [];
+  for (let i = 0; i < count; i++) columns.push(new Array<unknown>(rows).fill(null));
+  return columns;
+}
+
 /** One log type's buffered rows and its current part file. */
 class TableOutput {
-  columns: unknown[][];
+  private columns: unknown[][];
   rows = 0;
   bytes = 0;
   private part: OpenPart | undefined;
   private parts = 0;
+  private readonly columnCount: number;
 
   constructor(readonly table: ParquetTable, private readonly options: RecordSinkOptions) {
-    this.columns = [];
+    this.columnCount = structFields(table.shape).length;
+    this.columns = emptyColumns(this.columnCount, ROW_GROUP_ROWS);
   }
 
   add(row: ParquetRow): void {
-    const values = row.values;
-    if (this.columns.length === 0) for (let i = 0; i < values.length; i++) this.columns.push([]);
-    for (let i = 0; i < values.length; i++) this.columns[i]!.push(values[i]);
-    this.rows++;
+    const r = this.rows++;
+    const columns = this.columns;
+    // Rows past a full group (the rest of an input chunk) grow every column by one.
+    if (r >= columns[0]!.length) for (const c of columns) c.push(null);
+    const { cells, values } = row;
+    for (let i = 0; i < cells.length; i++) columns[cells[i]!]![r] = values[i];
     this.bytes += row.bytes;
   }
 
@@ -55,15 +71,20 @@ class TableOutput {
 
   /** Writes every buffered row, in row groups of at most ROW_GROUP_ROWS, rolling to a new part at maxFileRows. */
   async writeBuffered(): Promise<void> {
-    while (this.rows > 0) {
+    const rows = this.rows;
+    if (rows === 0) return;
+    const columns = this.columns;
+    for (const c of columns) c.length = rows;
+    this.columns = emptyColumns(this.columnCount, ROW_GROUP_ROWS);
+    this.rows = 0;
+    this.bytes = 0;
+    for (let offset = 0; offset < rows;) {
       const part = this.part ?? await this.openPart();
-      const n = Math.min(this.rows, ROW_GROUP_ROWS, this.options.maxFileRows - part.rows);
-      const group = this.columns.map((c) => c.splice(0, n));
-      const share = Math.round(this.bytes * (n / this.rows));
-      this.rows -= n;
-      this.bytes -= share;
+      const n = Math.min(rows - offset, ROW_GROUP_ROWS, this.options.maxFileRows - part.rows);
+      const group = n === rows ? columns : columns.map((c) => c.slice(offset, offset + n));
       for (const chunk of part.encoder.rowGroup(group, n)) await part.file.write(chunk);
       part.rows += n;
+      offset += n;
       if (part.rows >= this.options.maxFileRows) await this.finishPart();
     }
   }
@@ -96,7 +117,7 @@ class TableOutput {
   async abort(): Promise<void> {
     const part = this.part;
     this.part = undefined;
-    this.columns = [];
+    this.columns = emptyColumns(this.columnCount, 0);
     this.rows = 0;
     this.bytes = 0;
     await part?.file.abort();
