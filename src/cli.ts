@@ -91,7 +91,7 @@ function ipOption(value: string, previous: string[] = []): string[] {
 
 function outputFormat(value: string): FormatName {
   const format = findFormat(value);
-  if (format === undefined) throw new UsageError(`--format: must be ${FORMAT_NAMES.join(' or ')}, not ${JSON.stringify(value)}`);
+  if (format === undefined) throw new UsageError(`--format: must be ${FORMAT_NAMES.slice(0, -1).join(', ')} or ${FORMAT_NAMES.at(-1)!}, not ${JSON.stringify(value)}`);
   return format.name;
 }
 

@@ -12,10 +12,9 @@ import { addCounts, emptyCounts } from './normalize.js';
 import { OutputError, normalizeToFile, failedOutputResult, outputPathFor } from './outdir.js';
 import { BatchedWriter } from './output.js';
 import { MAX_WORKERS, processInParallel } from './parallel.js';
-import { DEFAULT_MAX_FILE_ROWS } from './record_output.js';
 import { findOutputClashes, findOutputOverInput } from './output_safety.js';
 import { processInput, type InputSettings, type ProcessedInput } from './process_input.js';
-import { closeRecordSink, openRecordSink, processIntoSink, writesRecordSink, type SinkTarget } from './record_output.js';
+import { DEFAULT_MAX_FILE_ROWS, closeRecordSink, openRecordSink, processIntoSink, writesRecordSink, type SinkTarget } from './record_output.js';
 import { runLabel } from './parts.js';
 import { Progress } from './progress.js';
 import { normalizeToObject, s3OutputExists } from './s3_output.js';
@@ -298,7 +297,7 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       if (closed.problem !== undefined) sinkProblem(closed.problem);
     }
     progress?.finish();
-    if (sink !== undefined && opts.outDir !== undefined) reporter.runNotice(`${partsWritten} Parquet files written under ${opts.outDir}`);
+    if (sink !== undefined && opts.outDir !== undefined) reporter.runNotice(`${partsWritten} ${opts.format ?? ''} files written under ${opts.outDir}`);
     await reporter.close();
   } catch (err) {
     // Error reports that cannot be kept would be records lost: stop, say so, status 2.

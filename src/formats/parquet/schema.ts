@@ -102,7 +102,8 @@ function structOf(node: JsonSchema, definitions: JsonSchema, depth: number, pend
   const properties = node.properties as JsonSchema;
   const fields: FieldShape[] = [];
   for (const [name, property] of Object.entries(properties)) {
-    if (!isSchema(property)) continue;
+    // `__proto__` as a member name of a plain object would set its prototype: never a column (it goes to unknownFields).
+    if (!isSchema(property) || name === '__proto__') continue;
     const field: { name: string; shape: Shape } = { name, shape: JSON_LEAF };
     fields.push(field);
     pending.push(() => { field.shape = shapeOf(property, definitions, depth, pending); });

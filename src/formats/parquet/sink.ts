@@ -41,6 +41,17 @@ function emptyColumns(count: number, rows: number): unknown[][] {
   return columns;
 }
 
+/** Rows the column arrays start with: doubled as rows come, so a group cut short by its byte budget (CloudTrail) fills no more than it needs. */
+const FIRST_CAPACITY = 4096;
+
+/** Doubles every column array, the new slots null: pushed, since raising `length` would leave the array holey (slower to read). */
+function growColumns(columns: unknown[][]): void {
+  for (const c of columns) {
+    const size = Math.max(c.length * 2, FIRST_CAPACITY);
+    while (c.length < size) c.push(null);
+  }
+}
+
 /** One log type's buffered rows and its current part file. */
 class TableOutput {
   private columns: unknown[][];
@@ -52,14 +63,13 @@ class TableOutput {
 
   constructor(readonly table: ParquetTable, private readonly options: RecordSinkOptions) {
     this.columnCount = structFields(table.shape).length;
-    this.columns = emptyColumns(this.columnCount, ROW_GROUP_ROWS);
+    this.columns = emptyColumns(this.columnCount, FIRST_CAPACITY);
   }
 
   add(row: ParquetRow): void {
     const r = this.rows++;
     const columns = this.columns;
-    // Rows past a full group (the rest of an input chunk) grow every column by one.
-    if (r >= columns[0]!.length) for (const c of columns) c.push(null);
+    if (r >= columns[0]!.length) growColumns(columns);
     const { cells, values } = row;
     for (let i = 0; i < cells.length; i++) columns[cells[i]!]![r] = values[i];
     this.bytes += row.bytes;
@@ -75,7 +85,7 @@ class TableOutput {
     if (rows === 0) return;
     const columns = this.columns;
     for (const c of columns) c.length = rows;
-    this.columns = emptyColumns(this.columnCount, ROW_GROUP_ROWS);
+    this.columns = emptyColumns(this.columnCount, FIRST_CAPACITY);
     this.rows = 0;
     this.bytes = 0;
     for (let offset = 0; offset < rows;) {
@@ -117,7 +127,7 @@ class TableOutput {
   async abort(): Promise<void> {
     const part = this.part;
     this.part = undefined;
-    this.columns = emptyColumns(this.columnCount, 0);
+    this.columns = emptyColumns(this.columnCount, FIRST_CAPACITY);
     this.rows = 0;
     this.bytes = 0;
     await part?.file.abort();
