@@ -429,6 +429,7 @@ async function benchType(gen: LogGenerator, opts: Options, pin: string[], scratc
   row.recordsPerSecAfterStartup = row.records / (row.seconds - row.startupSeconds);
   out.rows.push(row);
   out.rows.push(...await benchOcsf(gen, opts, pin, scratch, input, out.notes));
+  if (PARQUET_OUTPUT_TYPES.has(gen.type)) out.rows.push(...await benchParquetOutput(gen, opts, pin, scratch, input, out.notes));
   if (runs.length < opts.runs) out.notes.push(`${gen.type}: ${runs.length} of ${opts.runs} runs (the ${budget} s budget per type was spent)`);
   if (summary.failed > 0 || summary.written !== input.events) {
     out.notes.push(`${gen.type}: ${summary.failed} records failed and ${summary.written} of ${input.events} generated events were written: the generator and the parser disagree (run awslogs on ${input.path} to see the errors)`);
@@ -462,6 +463,34 @@ async function benchOcsf(gen: LogGenerator, opts: Options, pin: string[], scratc
   if (summary === undefined) return [];
   if (summary.failed > 0) notes.push(`${gen.type} ocsf: ${summary.failed} records had no valid OCSF event (error reports)`);
   const row = makeRow(`${caseName(gen)} ocsf`, 'awslogs', summary.read, input.plainBytes ?? input.bytes, runs);
+  row.failed = summary.failed;
+  return [row];
+}
+
+/** The types measured with --format parquet too: a flat one and a nested one. */
+const PARQUET_OUTPUT_TYPES: ReadonlySet<string> = new Set(['AWS.VPCFlow', 'AWS.CloudTrail']);
+
+/** The same input with --format parquet --out-dir (issue 17): a row `<type> parquet` (records/s written as Parquet). */
+async function benchParquetOutput(gen: LogGenerator, opts: Options, pin: string[], scratch: string, input: { path: string; bytes: number; plainBytes?: number }, notes: string[]): Promise<Row[]> {
+  const runs: Run[] = [];
+  let summary: Summary | undefined;
+  let spent = 0;
+  const outDir = join(scratch, 'parquet-out');
+  for (let i = 0; i < opts.runs && (i === 0 || spent < opts.budget); i++) {
+    rmSync(outDir, { recursive: true, force: true });
+    const run = await measure(pin, [opts.bin, 'normalize', '--format', 'parquet', '--out-dir', outDir, '--type', gen.type, input.path], scratch);
+    summary = parseSummary(run.stderr, gen.type);
+    if ((run.code !== 0 && run.code !== 1) || summary === undefined) {
+      notes.push(`${gen.type} parquet: awslogs failed (${describeFailure(run)})`);
+      return [];
+    }
+    runs.push(run);
+    spent += run.seconds;
+    log(`${gen.type} parquet run ${i + 1}/${opts.runs}: ${run.seconds.toFixed(2)} s`);
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  if (summary === undefined) return [];
+  const row = makeRow(`${caseName(gen)} parquet`, 'awslogs', summary.read, input.plainBytes ?? input.bytes, runs);
   row.failed = summary.failed;
   return [row];
 }

@@ -14,6 +14,7 @@ import { detectInput, type DetectMode } from './pipeline/process_input.js';
 import { expandInputs, skippedCounts } from './pipeline/inputs.js';
 import { Reporter } from './pipeline/report.js';
 import { EXIT_USAGE, runNormalize } from './pipeline/run.js';
+import { DEFAULT_MAX_FILE_ROWS } from './pipeline/record_output.js';
 import { removeTemporaryPathsOnExit, stopAndRemoveTemporaryPaths } from './pipeline/cleanup.js';
 import { schemaPath } from './pipeline/validate.js';
 import { configureS3 } from './s3/client.js';
@@ -90,7 +91,7 @@ function ipOption(value: string, previous: string[] = []): string[] {
 
 function outputFormat(value: string): FormatName {
   const format = findFormat(value);
-  if (format === undefined) throw new UsageError(`--format: must be ${FORMAT_NAMES.join(' or ')}, not ${JSON.stringify(value)}`);
+  if (format === undefined) throw new UsageError(`--format: must be ${FORMAT_NAMES.slice(0, -1).join(', ')} or ${FORMAT_NAMES.at(-1)!}, not ${JSON.stringify(value)}`);
   return format.name;
 }
 
@@ -147,6 +148,19 @@ interface NormalizeOptions {
   maxLineBytes: number;
   follow?: boolean;
   format?: FormatName;
+  maxFileRows?: number;
+}
+
+/** --format parquet: the options that do not apply to it, and a terminal on stdout (binary data). */
+function checkParquetOptions(opts: NormalizeOptions, stdoutIsTerminal: boolean): void {
+  if (opts.format !== 'parquet') {
+    if (opts.maxFileRows !== undefined) throw new UsageError('--max-file-rows applies to --format parquet with --out-dir');
+    return;
+  }
+  if (opts.gzip === true) throw new UsageError('--gzip does not apply to --format parquet: Parquet files are compressed inside (snappy)');
+  if (opts.skipExisting === true) throw new UsageError('--skip-existing does not apply to --format parquet: records are packed into part files per log type, not one output per input');
+  if (opts.outDir === undefined && opts.maxFileRows !== undefined) throw new UsageError('--max-file-rows needs --out-dir: stdout gets one Parquet file');
+  if (opts.outDir === undefined && stdoutIsTerminal) throw new UsageError('--format parquet writes binary data: give --out-dir <dir>, or send stdout to a file or a pipe');
 }
 
 function parserOptions(vpcFormat: string | undefined): ParserOptions {
@@ -186,10 +200,11 @@ Exit status: 0 all records normalized, 1 some records failed (the rest written),
     .option('-e, --errors <file>', 'write error reports to this file (or s3://bucket/key) as NDJSON instead of stderr')
     .option('-q, --quiet', 'no summary, notices or progress on stderr (errors are still reported)')
     .option('-L, --follow', 'follow symbolic links inside directories (loops detected, each file read once); links named as arguments are always followed')
-    .option('-f, --format <format>', `what each record is written as: ndjson (the normalized record, the default) or ocsf (an OCSF 1.1.0 event, validated; see awslogs schema --format ocsf <LogType>)`, outputFormat)
+    .option('-f, --format <format>', `what each record is written as: ndjson (the normalized record, the default), ocsf (an OCSF 1.1.0 event, validated; see awslogs schema --format ocsf <LogType>) or parquet (columnar files, one table per log type; with --out-dir: <dir>/<LogType>/part-….parquet)`, outputFormat)
     .option('-o, --out-dir <dir>', 'write one .ndjson file per input under <dir> (or s3://bucket/prefix), mirroring the input paths, instead of stdout')
     .option('-z, --gzip', 'with --out-dir: write .ndjson.gz files')
     .option('--skip-existing', 'with --out-dir: leave inputs whose output already exists (resume a run)')
+    .option('--max-file-rows <n>', `with --format parquet --out-dir: rows a part file holds at most (default ${DEFAULT_MAX_FILE_ROWS})`, integerOption('--max-file-rows', 1, 1 << 30))
     .option('--since <time>', 'only records whose p_event_time is at or after <time> (RFC3339, 2024-01-31, or 2h/7d ago)', timeBound('--since', 'start'))
     .option('--until <time>', 'only records whose p_event_time is at or before <time>', timeBound('--until', 'end'))
     .option('--filter-ip <addr>', 'only records with this address in p_any_ip_addresses (repeat for any of several)', ipOption)
@@ -204,6 +219,7 @@ Examples:
   awslogs normalize --type AWS.VPCFlow flow.log.gz
   awslogs normalize --since 2024-05-01 --until 2024-05-02 s3://my-log-bucket/AWSLogs/
   awslogs normalize --out-dir s3://my-normalized/flows/ --gzip s3://my-log-bucket/AWSLogs/
+  awslogs normalize --format parquet --out-dir pq/ synced-bucket/   # then: duckdb -c "select count(*) from read_parquet('pq/**/*.parquet')"
   zcat flow.log.gz | awslogs normalize --type AWS.VPCFlow | jq -c 'select(.action == "REJECT")'
   awslogs normalize AWSLogs/123456789012/vpcflowlogs/us-east-1/2024/01/01/*.log.gz   # type detected
   awslogs normalize --detect per-line mixed.log
@@ -220,6 +236,7 @@ Examples:
       if (opts.outDir === undefined && (opts.gzip === true || opts.skipExisting === true)) {
         throw new UsageError(`${opts.gzip === true ? '--gzip' : '--skip-existing'} needs --out-dir`);
       }
+      checkParquetOptions(opts, process.stdout.isTTY === true);
       if (opts.since !== undefined && opts.until !== undefined && opts.since > opts.until) {
         throw new UsageError('--since is later than --until: no record could match');
       }
@@ -249,6 +266,7 @@ Examples:
         terminal: new Terminal(process.stderr, process.env, opts.summary),
         follow: opts.follow === true,
         ...(opts.format !== undefined && opts.format !== 'ndjson' ? { format: opts.format } : {}),
+        ...(opts.maxFileRows !== undefined ? { maxFileRows: opts.maxFileRows } : {}),
       }));
     });
 

@@ -207,10 +207,10 @@ describe('OCSF on the command line', () => {
     assert.equal(lines(one.stdout).length, 25);
   });
   test('a bad --format value: exit 2 and one clear line', async () => {
-    const r = await runCli(['normalize', '--format', 'parquet', join(vpcDir, 'input.log')]);
+    const r = await runCli(['normalize', '--format', 'avro', join(vpcDir, 'input.log')]);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, 'awslogs: --format: must be ndjson or ocsf, not "parquet"\n');
+    assert.equal(r.stderr, 'awslogs: --format: must be ndjson, ocsf or parquet, not "avro"\n');
   });
   test('--filter-ip applies to OCSF output too (on the native p_any_ip_addresses)', async () => {
     const r = await runCli(['normalize', '-q', '--format', 'ocsf', '--type', 'AWS.VPCFlow', '--filter-ip', '203.0.113.5', join(vpcDir, 'input.log')]);

@@ -5,7 +5,7 @@ import { IndicatorCollector, type IndicatorExtractor } from '../core/indicators.
 import { indicatorExtractorFor } from './indicator_code.js';
 import { makeErrorReport, makeRowErrorReport, type AnyErrorReport } from '../core/errors.js';
 import type { StandardFields } from '../core/standard.js';
-import type { RecordConverter } from '../formats/index.js';
+import { RecordRefused, type RecordConverter } from '../formats/index.js';
 import { writeSourceFields, type DeliveryFacts } from '../core/source_fields.js';
 import type { ColumnValue, LogTypeDescriptor, Fields, Framing, Parser, ParseSink, ParserOptions, RowParser } from '../logtypes/types.js';
 import { InputError } from './input.js';
@@ -16,8 +16,14 @@ import { validatorFor, type RecordValidator } from './validate.js';
 
 /** Where normalized lines go (a BatchedWriter, or nowhere for a probe). */
 export interface OutputSink {
-  /** Writes the record as one JSON line, or throws and writes nothing. */
+  /** Writes the record as one JSON line, or throws and writes nothing (RecordRefused: an error report). */
   writeRecord(record: Fields): void;
+}
+
+/** An OutputSink the pipeline flushes between chunks: a BatchedWriter, or a format's RecordSink (Parquet). */
+export interface RecordOutput extends OutputSink {
+  readonly full: boolean;
+  flush(): Promise<void>;
 }
 
 /** Where error reports and per-input notices go (the Reporter, or nowhere for a probe). */
@@ -213,7 +219,13 @@ export class RecordProcessor implements ParseSink, RecordHandler {
         this.outcomes--; // error() counts the outcome
         return this.error(converted.error);
       }
-      this.out.writeRecord(converted.record);
+      try {
+        this.out.writeRecord(converted.record);
+      } catch (err) {
+        if (!(err instanceof RecordRefused)) throw err;
+        this.outcomes--; // error() counts the outcome
+        return this.error(err.message);
+      }
     } else {
       this.out.writeRecord(fields);
     }

@@ -21,6 +21,7 @@ import { isS3Url } from '../s3/url.js';
 import { waitForDrain } from './output.js';
 import type { InputHooks, InputSettings, ProcessedInput } from './process_input.js';
 import type { Job } from './run.js';
+import type { SinkTarget } from './record_output.js';
 import type { JobRequest, MainMessage, WorkerMessage } from './worker.js';
 
 /**
@@ -60,6 +61,27 @@ interface Pending {
 export interface ParallelSettings extends InputSettings {
   gzip: boolean;
   skipExisting: boolean;
+  /** A record-sink format (Parquet) with --out-dir: each worker packs its inputs into part files of its own. */
+  sinkTarget?: SinkTarget;
+}
+
+/** What the workers' record sinks completed when the run ended, and why any could not. */
+export interface ClosedSinks {
+  files: number;
+  problems: string[];
+}
+
+/** Asks a worker to complete its record sink's part files; resolves with its answer. */
+function closeWorkerSink(w: Worker): Promise<{ files: number; problem?: string }> {
+  return new Promise((resolve) => {
+    const onMessage = (msg: WorkerMessage) => {
+      if (msg.kind !== 'closed') return;
+      w.off('message', onMessage);
+      resolve({ files: msg.files, ...(msg.problem !== undefined ? { problem: msg.problem } : {}) });
+    };
+    w.on('message', onMessage);
+    w.postMessage({ kind: 'close' } satisfies MainMessage);
+  });
 }
 
 /** How long an interrupted worker is given to abort its uploads before it is terminated. */
@@ -94,7 +116,8 @@ export async function processInParallel(
   reporter: ErrorSink,
   hooks: InputHooks,
   onResult: (job: Job, result: ProcessedInput) => void,
-): Promise<void> {
+): Promise<ClosedSinks> {
+  const closed: ClosedSinks = { files: 0, problems: [] };
   const pending: Pending[] = jobs.map(() => ({ chunks: [], bytes: 0, heldAcks: [], drainAcks: [], reports: [], notices: [] }));
   const workers: Worker[] = [];
   let head = 0;
@@ -181,6 +204,7 @@ export async function processInParallel(
       ...(settings.filter !== undefined ? { filter: settings.filter } : {}),
       s3: currentS3Settings(),
       ...(settings.format !== undefined ? { format: settings.format } : {}),
+      ...(settings.sinkTarget !== undefined ? { sinkTarget: { ...settings.sinkTarget, thread: workers.indexOf(w) + 1 } } : {}),
     };
     next++;
     // Known here before the worker creates it, so that a signal can remove it whatever the worker has told.
@@ -208,12 +232,18 @@ export async function processInParallel(
         onResult(jobs[head]!, p.result);
         head++;
       }
+      if (settings.sinkTarget !== undefined) {
+        for (const answer of await Promise.all(workers.map(closeWorkerSink))) {
+          closed.files += answer.files;
+          if (answer.problem !== undefined) closed.problems.push(answer.problem);
+        }
+      }
       resolve();
     };
     const advanceOrFail = () => advance().catch(reject);
 
     const onMessage = (w: Worker, msg: WorkerMessage) => {
-      if (msg.kind === 'stopped') return;
+      if (msg.kind === 'stopped' || msg.kind === 'closed') return;
       if (msg.kind === 'progress') return hooks.progress?.(msg.bytes, msg.written, msg.failed, msg.textBytes);
       if (msg.kind === 'temporary') return hooks.temporary?.(msg.path, msg.exists);
       const p = pending[msg.index]!;
@@ -273,4 +303,5 @@ export async function processInParallel(
       hooks.temporary?.(spillDir, false);
     }
   });
+  return closed;
 }

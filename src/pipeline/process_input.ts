@@ -12,8 +12,8 @@ import { spanClock, type Span } from './type_time.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { describeDetection, detectFromSample, SAMPLE_BYTES } from './detect.js';
 import { EXPORT_WRITE_TEST_NOTICE, EnvelopeHandler, envelopeFramer, isExportWriteTest, labelOfInput, sniffEnvelope } from './envelope.js';
-import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type ReportSink } from './normalize.js';
-import type { BatchedWriter } from './output.js';
+import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, type ErrorSink, type InputResult, type RecordFilter, type RecordOutput, type ReportSink } from './normalize.js';
+import { BatchedWriter } from './output.js';
 import type { Counts } from './report.js';
 import { CHUNK_BYTES, frameInChunks, type ChunkPool } from './chunks.js';
 
@@ -177,7 +177,7 @@ export async function processInput(
   input: InputPath,
   settings: InputSettings,
   standard: StandardFields,
-  out: BatchedWriter,
+  out: RecordOutput,
   reporter: ReportSink,
   hooks: InputHooks = {},
 ): Promise<ProcessedInput> {
@@ -193,7 +193,7 @@ async function normalizeOne(
   input: InputPath,
   settings: InputSettings,
   standard: StandardFields,
-  out: BatchedWriter,
+  out: RecordOutput,
   reporter: ReportSink,
   hooks: InputHooks,
 ): Promise<ProcessedInput> {
@@ -300,13 +300,14 @@ function frameTyped(
   processor: RecordProcessor,
   file: string,
   settings: InputSettings,
-  out: BatchedWriter,
+  out: RecordOutput,
   reporter: ReportSink,
   afterChunk: () => Promise<void>,
 ): Promise<string | undefined> {
   const pool = settings.chunkPool;
   const small = sample.ended && sample.chunks.reduce((n, c) => n + c.length, 0) <= CHUNK_BYTES;
-  if (pool === undefined || type.framing !== 'lines' || small) {
+  // Chunks come back as encoded lines: a record sink (Parquet) takes records on this thread.
+  if (pool === undefined || type.framing !== 'lines' || small || !(out instanceof BatchedWriter)) {
     return frameChunks(chunks, createFramer(type.framing, processor, settings.maxLineBytes), afterChunk);
   }
   const job = {

@@ -15,6 +15,8 @@ import { MAX_WORKERS, processInParallel } from './parallel.js';
 import { ChunkPool } from './chunks.js';
 import { findOutputClashes, findOutputOverInput } from './output_safety.js';
 import { processInput, type InputSettings, type ProcessedInput } from './process_input.js';
+import { DEFAULT_MAX_FILE_ROWS, closeRecordSink, openRecordSink, processIntoSink, writesRecordSink, type SinkTarget } from './record_output.js';
+import { runLabel } from './parts.js';
 import { Progress } from './progress.js';
 import { normalizeToObject, s3OutputExists } from './s3_output.js';
 import { isS3Url, parseS3Url } from '../s3/url.js';
@@ -43,6 +45,8 @@ export interface RunOptions extends InputSettings {
   standard?: StandardFields;
   /** Follow symbolic links inside walked directories (--follow). */
   follow?: boolean;
+  /** --format parquet with --out-dir: rows a part file holds at most (--max-file-rows). */
+  maxFileRows?: number;
 }
 
 /** Temporary --out-dir files being written (by this thread or a worker): removed on an interrupt or any other exit. */
@@ -57,7 +61,8 @@ export interface Job {
 }
 
 function planJobs(files: readonly InputFile[], opts: RunOptions): Job[] | string {
-  if (opts.outDir === undefined) return files.map((input) => ({ input }));
+  // A record-sink format (Parquet) packs the run's records into part files: no output per input.
+  if (opts.outDir === undefined || writesRecordSink(opts.format)) return files.map((input) => ({ input }));
   const seen = new Map<string, string>();
   const jobs: Job[] = [];
   for (const input of files) {
@@ -193,6 +198,12 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   }
   /** A full or read-only file system: every later output would fail the same way. */
   let runStopped = false;
+  /** Record-sink formats: the part files completed, and a failure to complete one (exit 2). */
+  let partsWritten = 0;
+  const sinkProblem = (problem: string) => {
+    outputFailed = true;
+    reporter.inputProblem(opts.outDir ?? '-', problem);
+  };
 
   const onResult = (job: Job, result: ProcessedInput) => {
     const summary: InputSummary = { file: job.input.path, ...emptyCounts() };
@@ -237,13 +248,20 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       else temporaryOutputs.delete(path);
     },
   };
+  const sinkTarget: SinkTarget = { ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}), run: runLabel(), thread: 0, maxFileRows: opts.maxFileRows ?? DEFAULT_MAX_FILE_ROWS,
+    ...(opts.logType !== undefined ? { emptyTable: opts.logType.name } : {}) };
+  const sink = await openRecordSink(opts.format, sinkTarget, opts.stdout, hooks.temporary);
+  // One Parquet stream on stdout is written by one thread.
+  const oneStream = sink !== undefined && opts.outDir === undefined;
   // Stdin, or fewer inputs than --jobs would use: the inputs are read one after
-  // the other on this thread, and the chunks of each text input on the pool's.
+  // the other on this thread, and the chunks of each text input on the pool's
+  // (records for a record sink stay on this thread: the sink is here).
   const runnable = jobs.filter((j) => j.outputClash === undefined);
-  const byFile = opts.jobs > 1 && runnable.length > 1 && !runnable.some((j) => j.input.path === '-');
-  const chunkPool = opts.jobs > 1 && !byFile ? new ChunkPool(Math.min(opts.jobs, MAX_WORKERS)) : undefined;
+  const byFile = opts.jobs > 1 && runnable.length > 1 && !runnable.some((j) => j.input.path === '-') && !oneStream;
+  const chunkPool = opts.jobs > 1 && !byFile && sink === undefined ? new ChunkPool(Math.min(opts.jobs, MAX_WORKERS)) : undefined;
   const settings: InputSettings = chunkPool !== undefined ? { ...opts, chunkPool } : opts;
   const inThisThread = async (job: Job): Promise<ProcessedInput> => {
+    if (sink !== undefined) return processIntoSink(job.input, opts, standard, sink, reporter, hooks);
     if (job.output === undefined) return processInput(job.input, settings, standard, out, reporter, hooks);
     try {
       if (isS3Url(job.output)) {
@@ -268,7 +286,9 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       if (threads < Math.min(opts.jobs, runnable.length)) {
         reporter.runNotice(`--jobs ${opts.jobs} lowered to ${threads} (4 per core): more workers would only add memory, not speed`);
       }
-      await processInParallel(runnable, opts, threads, opts.stdout, reporter, hooks, onResult);
+      const closed = await processInParallel(runnable, { ...opts, ...(sink !== undefined ? { sinkTarget } : {}) }, threads, opts.stdout, reporter, hooks, onResult);
+      partsWritten += closed.files;
+      for (const problem of closed.problems) sinkProblem(problem);
     } else {
       for (const job of runnable) {
         onResult(job, await inThisThread(job));
@@ -278,7 +298,13 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
       }
     }
     await out.flush();
+    if (sink !== undefined) {
+      const closed = await closeRecordSink(sink);
+      partsWritten += closed.files.length;
+      if (closed.problem !== undefined) sinkProblem(closed.problem);
+    }
     progress?.finish();
+    if (sink !== undefined && opts.outDir !== undefined) reporter.runNotice(`${partsWritten} ${opts.format ?? ''} files written under ${opts.outDir}`);
     await reporter.close();
   } catch (err) {
     // Error reports that cannot be kept would be records lost: stop, say so, status 2.

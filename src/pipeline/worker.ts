@@ -10,7 +10,8 @@ import type { AnyErrorReport } from '../core/errors.js';
 import { StandardFields } from '../core/standard.js';
 import { LOG_TYPES, findLogType } from '../logtypes/index.js';
 import type { ParserOptions } from '../logtypes/types.js';
-import type { FormatName } from '../formats/index.js';
+import type { FormatName, RecordSink } from '../formats/index.js';
+import { closeRecordSink, openRecordSink, processIntoSink, type SinkTarget } from './record_output.js';
 import type { RecordFilter, ReportSink } from './normalize.js';
 import { BatchedWriter } from './output.js';
 import type { InputPath } from './input.js';
@@ -42,8 +43,12 @@ export type MainMessage =
     /** The main thread's --endpoint-url, so that this thread's S3 client goes to the same place. */
     s3?: S3Settings;
     format?: FormatName;
+    /** A record-sink format with --out-dir: this worker's part files (one sink for all its inputs). */
+    sinkTarget?: SinkTarget;
   }
   | { kind: 'ack' }
+  /** The run's inputs are done: complete the record sink's part files, then answer 'closed'. */
+  | { kind: 'close' }
   /** An interrupt: abort the uploads in flight (so they leave no object), then answer 'stopped'. */
   | { kind: 'stop' };
 
@@ -57,7 +62,8 @@ export type WorkerMessage =
   | { kind: 'progress'; bytes: number; written: number; failed: number; textBytes: number }
   | { kind: 'temporary'; path: string; exists: boolean }
   | { kind: 'done'; index: number; result: ProcessedInput }
-  | { kind: 'stopped' };
+  | { kind: 'stopped' }
+  | { kind: 'closed'; files: number; problem?: string };
 
 /** Sends error reports and notices to the main thread, which owns stderr and --errors. */
 class PortReporter implements ReportSink {
@@ -81,6 +87,8 @@ function serve(port: NonNullable<typeof parentPort>): void {
   const standard = new StandardFields();
   let inFlight = 0;
   let resume: (() => void) | undefined;
+  /** --format parquet --out-dir: this worker's record sink, kept across its inputs, completed on 'close'. */
+  let sink: RecordSink | undefined;
 
   const runJob = async (job: JobRequest): Promise<void> => {
     const out = new Writable({
@@ -111,7 +119,10 @@ function serve(port: NonNullable<typeof parentPort>): void {
       temporary: (path, exists) => send({ kind: 'temporary', path, exists }),
     };
     let result: ProcessedInput;
-    if (job.output === undefined) {
+    if (job.sinkTarget !== undefined) {
+      sink ??= await openRecordSink(job.format, job.sinkTarget, out, hooks.temporary);
+      result = await processIntoSink(job.file, settings, standard, sink!, reporter, hooks);
+    } else if (job.output === undefined) {
       const writer = new BatchedWriter(out);
       result = await processInput(job.file, settings, standard, writer, reporter, hooks);
       await writer.flush();
@@ -139,6 +150,14 @@ function serve(port: NonNullable<typeof parentPort>): void {
   port.on('message', (msg: MainMessage) => {
     if (msg.kind === 'stop') {
       void stopAndRemoveTemporaryPaths().finally(() => send({ kind: 'stopped' }));
+      return;
+    }
+    if (msg.kind === 'close') {
+      const closing: Promise<{ files: string[]; problem?: string }> = sink === undefined ? Promise.resolve({ files: [] }) : closeRecordSink(sink);
+      void closing.then((c) => {
+        sink = undefined;
+        send({ kind: 'closed', files: c.files.length, ...(c.problem !== undefined ? { problem: c.problem } : {}) });
+      });
       return;
     }
     if (msg.kind === 'job' && msg.s3 !== undefined) configureS3(msg.s3);

@@ -4,7 +4,7 @@
 // DuckDB reads the text (space-separated, `-` as null) and writes it with
 // AWS's Parquet column names (`_` for `-`) and types, so a test can compare
 // the two normalized outputs.
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBListValue, DuckDBStructValue, DuckDBTimestampTZValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 /**
  * The Parquet type of each integer field ("Parquet data type" in the
@@ -67,4 +67,48 @@ export async function duckRun(sql: string): Promise<void> {
 export async function rowGroups(path: string): Promise<number> {
   const reader = await (await duck()).runAndReadAll(`SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM parquet_metadata(${quoteString(path)})`);
   return Number(reader.getRowObjects()[0]!.n);
+}
+
+/** A value read back by DuckDB, as plain JavaScript: structs are objects, lists arrays, timestamps `{ micros }`, BIGINTs bigint. */
+export type ReadValue = string | number | bigint | boolean | null | { micros: bigint } | ReadValue[] | { [key: string]: ReadValue };
+
+/** Structs and lists made plain (a loop over a work list, not recursion). */
+function plain(value: DuckDBValue): ReadValue {
+  const convert = (v: DuckDBValue): { out: ReadValue; todo?: () => void } => {
+    if (v instanceof DuckDBTimestampTZValue) return { out: { micros: v.micros } };
+    if (v instanceof DuckDBListValue) {
+      const out: ReadValue[] = [];
+      return { out, todo: () => { for (const item of v.items) out.push(step(item)); } };
+    }
+    if (v instanceof DuckDBStructValue) {
+      const out: { [key: string]: ReadValue } = Object.create(null) as { [key: string]: ReadValue };
+      return { out, todo: () => { for (const [k, item] of Object.entries(v.entries)) out[k] = step(item); } };
+    }
+    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return { out: v };
+    throw new Error(`unexpected DuckDB value ${String(v)}`);
+  };
+  const todo: Array<() => void> = [];
+  const step = (v: DuckDBValue): ReadValue => {
+    const c = convert(v);
+    if (c.todo !== undefined) todo.push(c.todo);
+    return c.out;
+  };
+  const root = step(value);
+  for (let i = 0; i < todo.length; i++) todo[i]!();
+  return root;
+}
+
+/** Every row of the Parquet files `pattern` (a DuckDB glob) matches, in file order, and the column types. */
+export async function readParquet(pattern: string): Promise<{ types: Record<string, string>; rows: Array<Record<string, ReadValue>> }> {
+  const c = await duck();
+  const source = `read_parquet(${quoteString(pattern)})`;
+  const described = (await c.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjects();
+  const types: Record<string, string> = {};
+  for (const d of described) types[String(d.column_name)] = String(d.column_type);
+  const rows = (await c.runAndReadAll(`SELECT * FROM ${source}`)).getRowObjects().map((r) => {
+    const row: Record<string, ReadValue> = {};
+    for (const [k, v] of Object.entries(r)) row[k] = plain(v);
+    return row;
+  });
+  return { types, rows };
 }
