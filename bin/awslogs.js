@@ -1,13 +1,8 @@
 #!/usr/bin/env node
 // Thin launcher: everything lives in src/cli.ts (compiled to dist/ by `npm install`).
-import { setFlagsFromString } from 'node:v8';
+// No V8 flags are set here: a young generation kept small (about 15 MB less
+// peak RSS) cost 5-12% more CPU (README, Performance: "Memory"); where memory
+// counts more, NODE_OPTIONS=--max-semi-space-size=1 gives it.
+import { main } from '../dist/src/cli.js';
 
-// V8's young generation grows from 1 MB to 16 MB per semi-space under a
-// steady stream of short-lived records, and peak RSS with it (~30 MB more):
-// kept at its first size, one input of any size fits in 100 MB (issue 19;
-// README, Performance: CPU time and RSS for both). Read at each collection,
-// so it works set here, where --max-semi-space-size would be too late.
-setFlagsFromString('--semi-space-growth-factor=1');
-
-const { main } = await import('../dist/src/cli.js');
 process.exitCode = await main(process.argv);
