@@ -315,4 +315,26 @@ describe('--format parquet: the CLI', () => {
       rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  test('a string with a lone UTF-16 surrogate is an error report (UTF-8 cannot hold it), not a U+FFFD; in a JSON text column it stays an escape', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'awslogs-pq-'));
+    try {
+      const input = join(tmp, 'trail.json');
+      const event = (agent: string, params: unknown) => ({ eventVersion: '1.08', eventTime: '2024-05-01T09:55:02Z', awsRegion: 'us-east-1', eventSource: 's3.amazonaws.com', eventName: 'GetObject', userAgent: agent, requestParameters: params });
+      // JSON.stringify writes a lone surrogate as the escape \ud83d, as AWS's JSON would carry it.
+      writeFileSync(input, JSON.stringify({ Records: [event('agent\ud83d', null), event('agent \ud83d\ude00', { k: '\ud800' })] }));
+      const errors = join(tmp, 'errors.ndjson');
+      const run = await runCli(['normalize', '-q', '--errors', errors, '--format', 'parquet', '--out-dir', join(tmp, 'out'), input]);
+      assert.equal(run.code, 1, run.stderr);
+      const reports = lines(errors).map((l) => JSON.parse(l) as { error: string });
+      assert.equal(reports.length, 1);
+      assert.match(reports[0]!.error, /userAgent: holds a lone UTF-16 surrogate/);
+      const { rows } = await readParquet(join(tmp, 'out', '**', '*.parquet'));
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0]!.userAgent, 'agent \ud83d\ude00');
+      assert.deepEqual(JSON.parse(String(rows[0]!.requestParameters)), { k: '\ud800' });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });

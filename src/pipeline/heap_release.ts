@@ -20,7 +20,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Heap growth (bytes) since the last collection that makes one worth its cost. */
-export const GROWTH_BYTES = 64 << 20;
+export const GROWTH_BYTES = 32 << 20;
 
 let collect: (() => void) | undefined;
 let usedAfterLast = 0;

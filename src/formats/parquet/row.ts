@@ -121,6 +121,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * at most MAX_SHAPE_DEPTH deep (schema.ts), never the record's own depth:
  * free-form parts are JSON text, written without recursion.
  */
+/** String.prototype.isWellFormed (Node 20; ES2024, past this project's ES2022 lib). */
+type WellFormedCheck = string & { isWellFormed(): boolean };
+
 function convert(value: unknown, shape: Shape, path: string, size: Size): unknown {
   if (value === undefined) return null;
   // A JSON null kept by the record (`"requestParameters": null`) stays a value: the text `null`, not an absent field.
@@ -137,6 +140,8 @@ function convert(value: unknown, shape: Shape, path: string, size: Size): unknow
   switch (shape.leaf) {
     case 'string':
       if (typeof value !== 'string') throw new RowError(`${path}: expected a string, found ${typeName(value)}`);
+      // A Parquet string is UTF-8, which has no lone UTF-16 surrogate (JSON's "\ud83d"): written, it would turn into U+FFFD.
+      if (!(value as WellFormedCheck).isWellFormed()) throw new RowError(`${path}: holds a lone UTF-16 surrogate, which a Parquet (UTF-8) string cannot hold; the NDJSON output keeps it as a \\u escape`);
       size.bytes += value.length;
       return value;
     case 'json': {
