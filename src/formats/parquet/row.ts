@@ -5,6 +5,7 @@
 // that record: never rounded, never dropped.
 import { isExactNumber } from '../../core/exact_number.js';
 import { stringifyOrExact } from '../../core/json_text.js';
+import { daysFromCivil } from '../../core/timestamp.js';
 import type { Shape, StructShape } from './schema.js';
 import { UNKNOWN_FIELDS } from './schema.js';
 
@@ -63,16 +64,6 @@ function double(value: unknown, path: string): number {
   if (typeof value === 'number') return value;
   // An ExactNumber is one a double cannot hold: writing it as a DOUBLE would change it.
   throw new RowError(`${path}: ${typeName(value)} cannot be stored in a Parquet DOUBLE column without changing its value`);
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil): exact for every year, unlike Date.UTC for 0–99. */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }
 
 const DIGIT_0 = 48;
