@@ -21,6 +21,7 @@ import { Progress } from './progress.js';
 import { normalizeToObject, s3OutputExists } from './s3_output.js';
 import { isS3Url, parseS3Url } from '../s3/url.js';
 import { TypeTime } from './type_time.js';
+import { limitOldGenerationGrowth } from './heap_release.js';
 import { ErrorsFileError, Reporter, type InputSummary, type RunSummary, type TypeTotals } from './report.js';
 import type { Terminal } from './terminal.js';
 
@@ -163,6 +164,8 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
     terminal.finalLine('usage-error', unsafe, EXIT_USAGE);
     return EXIT_USAGE;
   }
+  // A record sink (Parquet) holds a row group on purpose; every other run streams.
+  if (!writesRecordSink(opts.format)) limitOldGenerationGrowth();
   const reporter = new Reporter(terminal, opts.errorsFile, opts.quiet);
   try {
     await reporter.ready();
