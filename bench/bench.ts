@@ -6,7 +6,7 @@
 // file. See `--help`.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -80,9 +80,7 @@ options:
   --cpu N        the core to pin children to with taskset (default 0)
   --out DIR      where inputs are generated and kept (default bench-out/)
   --bin FILE     the awslogs launcher to measure (default: this checkout's bin/awslogs.js),
-                 e.g. another worktree's, to compare two builds on the same inputs;
-                 executed itself as a user runs \`awslogs\` (so the node flags it sets
-                 count), or under this node when it is not executable
+                 e.g. another worktree's, to compare two builds on the same inputs
   --json FILE    also write the results as JSON
   --big          instead: generate a ~1 GB CloudTrail trail file (one {"Records":[…]}
                  document, streamed to disk), normalize it once and check that
@@ -241,41 +239,18 @@ interface Run {
   stderr: string;
 }
 
-/**
- * The awslogs launcher being measured (`--bin`): executed as a user runs
- * `awslogs`, so the node flags it sets count (bin/awslogs.js); set by main.
- */
-let launcher = DEFAULT_BIN;
-
-/** How to start `script`: the launcher is executed itself when it can be; a naive script runs under this node. */
-function commandFor(script: string): string[] {
-  if (script !== launcher) return [process.execPath, script];
-  try {
-    accessSync(script, constants.X_OK);
-    return [script];
-  } catch {
-    return [process.execPath, script]; // a --bin without its execute bit
-  }
-}
-
-/**
- * Runs `<script> <args>` pinned with the probe preloaded (NODE_OPTIONS
- * --import, which reaches the node the launcher starts), stdout to
- * /dev/null; wall time from spawn to exit.
- */
+/** Runs `node --import probe <args>` pinned, stdout to /dev/null; wall time from spawn to exit. */
 function measure(pin: string[], nodeArgs: string[], scratch: string): Promise<Run> {
   const rssFile = join(scratch, 'rss');
   const eluFile = join(scratch, 'elu');
   rmSync(rssFile, { force: true });
   rmSync(eluFile, { force: true });
-  const [script, ...args] = nodeArgs;
-  const argv = [...pin, ...commandFor(script!), ...args];
-  const nodeOptions = [process.env.NODE_OPTIONS, `--import ${PROBE}`].filter((o) => o !== undefined && o !== '').join(' ');
+  const argv = [...pin, process.execPath, '--import', PROBE, ...nodeArgs];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: nodeOptions, AWSLOGS_BENCH_RSS_FILE: rssFile, AWSLOGS_BENCH_ELU_FILE: eluFile },
+      env: { ...process.env, NO_COLOR: '1', AWSLOGS_BENCH_RSS_FILE: rssFile, AWSLOGS_BENCH_ELU_FILE: eluFile },
     });
     let stderr = '';
     child.stderr.setEncoding('utf8');
@@ -846,7 +821,6 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  launcher = opts.bin;
   const registered = registeredTypes(opts.bin);
   const pin = pinPrefix(opts.cpu);
   if (pin.length === 0) log('note: taskset is not available here: children run unpinned');

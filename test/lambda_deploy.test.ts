@@ -46,8 +46,6 @@ test('template: the function is Node.js 20 on arm64 with 1,024 MB, running the e
   assert.equal(`./${handler}.js`, pkg.exports['./lambda']);
   assert.ok(existsSync(join(ROOT, `${handler}.js`)), 'the handler file is built');
   for (const v of ['AWSLOGS_OUTPUT', 'AWSLOGS_TYPE', 'AWSLOGS_FORMAT', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) assert.match(fn, new RegExp(`${v}:`));
-  // The small young generation the CLI's launcher sets (README, Memory); Lambda starts node itself.
-  assert.match(fn, /^ {10}NODE_OPTIONS: --max-semi-space-size=4$/m);
   const config = readFileSync(join(ROOT, 'src/lambda/config.ts'), 'utf8');
   for (const v of fn.matchAll(/(AWSLOGS_[A-Z]+):/g)) assert.ok(config.includes(v[1]!), `${v[1]} is not read by config.ts`);
 });

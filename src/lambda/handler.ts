@@ -23,7 +23,7 @@ import { findFormat } from '../formats/index.js';
 import { LOG_TYPES } from '../logtypes/index.js';
 import type { StreamedInput } from '../pipeline/input.js';
 import type { ReportSink } from '../pipeline/normalize.js';
-import { limitOldGenerationGrowth } from '../pipeline/heap_release.js';
+import { capYoungGeneration, limitOldGenerationGrowth } from '../pipeline/heap_release.js';
 import { BatchedWriter } from '../pipeline/output.js';
 import { processInput, type InputSettings, type ProcessedInput } from '../pipeline/process_input.js';
 import type { Counts } from '../pipeline/report.js';
@@ -97,8 +97,9 @@ const defaultDeps: HandlerDeps = { env: process.env, s3: realS3, log: (line) => 
  * be read, or when one of its objects failed (so Lambda retries the event).
  */
 export async function handler(event: unknown, context: LambdaContext = {}): Promise<BatchResponse | { objects: ObjectSummary[] }> {
-  // The handler streams (NDJSON or OCSF, never Parquet): keep the heap near what is live (heap_release.ts).
+  // The handler streams (NDJSON or OCSF, never Parquet) on one thread: keep the heap near what is live (heap_release.ts).
   limitOldGenerationGrowth();
+  capYoungGeneration();
   return handle(event, context, defaultDeps);
 }
 

@@ -27,7 +27,7 @@ import type { AnyErrorReport } from '../core/errors.js';
 import type { ParserOptions } from '../logtypes/types.js';
 import type { FormatName } from '../formats/index.js';
 import { registerStopper } from './cleanup.js';
-import { fullCollection } from './heap_release.js';
+import { WORKER_RESOURCE_LIMITS, fullCollection } from './heap_release.js';
 import { InputError } from './input.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { addCounts, type ErrorSink, type RecordFilter } from './normalize.js';
@@ -137,7 +137,7 @@ export class ChunkPool {
   private start(): void {
     for (let i = 0; i < this.size; i++) {
       // execArgv: none of this process's Node options: `--input-type` (a launcher run with -e) makes a worker fail; V8 flags are process-wide anyway.
-      const worker = new Worker(new URL('./chunk_worker.js', import.meta.url), { execArgv: [] });
+      const worker = new Worker(new URL('./chunk_worker.js', import.meta.url), { execArgv: [], resourceLimits: WORKER_RESOURCE_LIMITS });
       const pw: PoolWorker = { worker, tasks: new Set() };
       pw.worker.on('message', (msg: FromWorker) => this.answer(pw, msg));
       pw.worker.on('error', (err) => this.fail(new Error(`a worker thread of --jobs failed: ${err.message}`)));

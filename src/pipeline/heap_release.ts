@@ -16,7 +16,7 @@
 // How: `gc` exists only with --expose-gc; the flag is switched on at run
 // time and the function taken from a new context, as Jest's leak detector
 // does (jest-leak-detector), so the CLI needs no node flag and no relaunch.
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Heap growth (bytes) since the last collection that makes one worth its cost. */
@@ -84,3 +84,52 @@ export function limitOldGenerationGrowth(): void {
     // An engine without the flag keeps its default: more memory, same output.
   }
 }
+
+/**
+ * Capacity (bytes, both semi-spaces) at which this thread's young
+ * generation stops growing: what `--max-semi-space-size=4` gives.
+ */
+export const YOUNG_GENERATION_CAP_BYTES = 8 << 20;
+/** How often (ms) the young generation's size is looked at until it is capped. */
+const YOUNG_GENERATION_CHECK_MS = 5;
+
+let youngCapTimer: NodeJS.Timeout | undefined;
+let youngCapped = false;
+
+function newSpaceBytes(): number {
+  for (const space of getHeapSpaceStatistics()) if (space.space_name === 'new_space') return space.space_size;
+  return 0;
+}
+
+/**
+ * Stops the young generation growing once it holds YOUNG_GENERATION_CAP_BYTES.
+ * Why at run time: semi-space sizes are read once, when V8 starts, and any
+ * heap flag on node's command line costs ~20 ms of start-up (node's code
+ * cache of its own modules is refused when V8's flags differ); the growth
+ * factor, though, is read at every growth, so it is set to 1 once the
+ * capacity is reached. Process-wide: call it only in a run with no worker
+ * threads (workers get resourceLimits). Idempotent; the timer is unref'd.
+ */
+export function capYoungGeneration(): void {
+  if (youngCapped || youngCapTimer !== undefined) return;
+  youngCapTimer = setInterval(() => {
+    if (newSpaceBytes() < YOUNG_GENERATION_CAP_BYTES) return;
+    clearInterval(youngCapTimer);
+    youngCapTimer = undefined;
+    youngCapped = true;
+    try {
+      setFlagsFromString('--semi-space-growth-factor=1');
+    } catch {
+      // An engine without the flag keeps growing: more memory, same output.
+    }
+  }, YOUNG_GENERATION_CHECK_MS);
+  youngCapTimer.unref();
+}
+
+/**
+ * A worker thread's heap limits: a young generation of 12 MB (V8 makes it
+ * three semi-space sizes: 4 MiB each, as capYoungGeneration gives the main
+ * thread). Set when the worker is made: a supported option, unlike V8 flags
+ * changed at run time, and per thread, unlike them.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 12 } as const;

@@ -23,6 +23,7 @@ import type { InputHooks, InputSettings, ProcessedInput } from './process_input.
 import type { Job } from './run.js';
 import type { SinkTarget } from './record_output.js';
 import type { JobRequest, MainMessage, WorkerMessage } from './worker.js';
+import { WORKER_RESOURCE_LIMITS } from './heap_release.js';
 
 /**
  * Output of later inputs kept in memory, all of them together, before one
@@ -289,7 +290,7 @@ export async function processInParallel(
 
     const count = Math.min(threads, jobs.length);
     for (let i = 0; i < count; i++) {
-      const w = new Worker(new URL('./worker.js', import.meta.url));
+      const w = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: WORKER_RESOURCE_LIMITS });
       w.on('message', (msg: WorkerMessage) => onMessage(w, msg));
       w.on('error', reject);
       workers.push(w);

@@ -21,7 +21,7 @@ import { Progress } from './progress.js';
 import { normalizeToObject, s3OutputExists } from './s3_output.js';
 import { isS3Url, parseS3Url } from '../s3/url.js';
 import { TypeTime } from './type_time.js';
-import { limitOldGenerationGrowth } from './heap_release.js';
+import { capYoungGeneration, limitOldGenerationGrowth } from './heap_release.js';
 import { ErrorsFileError, Reporter, type InputSummary, type RunSummary, type TypeTotals } from './report.js';
 import type { Terminal } from './terminal.js';
 
@@ -263,6 +263,8 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   const byFile = opts.jobs > 1 && runnable.length > 1 && !runnable.some((j) => j.input.path === '-') && !oneStream;
   const chunkPool = opts.jobs > 1 && !byFile && sink === undefined ? new ChunkPool(Math.min(opts.jobs, MAX_WORKERS)) : undefined;
   const settings: InputSettings = chunkPool !== undefined ? { ...opts, chunkPool } : opts;
+  // One thread does all the work: keep its young generation small (workers get resourceLimits).
+  if (!byFile && chunkPool === undefined && sink === undefined) capYoungGeneration();
   const inThisThread = async (job: Job): Promise<ProcessedInput> => {
     if (sink !== undefined) return processIntoSink(job.input, opts, standard, sink, reporter, hooks);
     if (job.output === undefined) return processInput(job.input, settings, standard, out, reporter, hooks);

@@ -1,0 +1,116 @@
+// The heap settings issue 19's memory goal rests on (src/pipeline/heap_release.ts;
+// README, Performance: "Memory"), seen from outside in the built CLI as a user
+// runs it: a run on one thread caps its young generation at 8 MiB and limits
+// the old generation's growth, both at run time (no node flag: start-up stays
+// as fast); worker threads get a 12 MB young generation through
+// resourceLimits; Parquet output, which holds row groups on purpose, keeps
+// V8's defaults.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { StringSink, findGenerator } from '../bench/generate/index.js';
+import { Rng } from '../bench/prng.js';
+import { WORKER_RESOURCE_LIMITS, YOUNG_GENERATION_CAP_BYTES } from '../src/pipeline/heap_release.js';
+import { BIN, ROOT } from './helpers/cli.js';
+
+/**
+ * Preloaded into the CLI (NODE_OPTIONS --import): on exit it writes every V8
+ * flag the program set at run time, the young generation's size, and the
+ * resourceLimits of each worker thread made. node:v8's setFlagsFromString and
+ * node:worker_threads' Worker are wrapped before the program imports them
+ * (syncBuiltinESMExports carries the wrappers to ESM imports).
+ */
+const PROBE = `
+import { writeFileSync } from 'node:fs';
+import v8 from 'node:v8';
+import threads from 'node:worker_threads';
+import { syncBuiltinESMExports } from 'node:module';
+if (threads.isMainThread) {
+  const flags = [];
+  const workers = [];
+  const setFlags = v8.setFlagsFromString;
+  v8.setFlagsFromString = (f) => { flags.push(f); return setFlags(f); };
+  const Worker = threads.Worker;
+  threads.Worker = class extends Worker {
+    constructor(file, options) { workers.push(options?.resourceLimits ?? null); super(file, options); }
+  };
+  syncBuiltinESMExports();
+  process.on('exit', () => {
+    const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+    writeFileSync(process.env.HEAP_PROBE_OUT, JSON.stringify({ flags, workers, newSpaceBytes: newSpace.space_size }));
+  });
+}
+`;
+
+interface Seen {
+  flags: string[];
+  workers: (Record<string, number> | null)[];
+  newSpaceBytes: number;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'awslogs-heap-'));
+const probe = join(dir, 'probe.mjs');
+writeFileSync(probe, PROBE);
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** 200,000 VPC flow lines (~24 MB): enough records for V8 to grow an uncapped young generation past 8 MiB. */
+const vpc = join(dir, 'flows.log');
+{
+  const sink = new StringSink();
+  findGenerator('AWS.VPCFlow')!.generate(new Rng(7), sink, { events: 200_000 });
+  writeFileSync(vpc, sink.text());
+}
+
+let runs = 0;
+function normalize(args: string[]): Promise<{ code: number | null; stderr: string; seen: Seen }> {
+  const out = join(dir, `seen-${runs++}.json`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'normalize', '--type', 'AWS.VPCFlow', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import ${pathToFileURL(probe).href}`, HEAP_PROBE_OUT: out },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => { stderr += s; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr, seen: JSON.parse(readFileSync(out, 'utf8')) as Seen }));
+  });
+}
+
+const CAP_FLAG = '--semi-space-growth-factor=1';
+const GROWTH_FLAG = '--heap-growing-percent=50';
+
+test('one thread (--jobs 1): the young generation stops at 8 MiB and the old generation grows by 50%, set at run time', async () => {
+  const run = await normalize(['--jobs', '1', vpc]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(run.seen.flags.includes(GROWTH_FLAG), JSON.stringify(run.seen.flags));
+  assert.ok(run.seen.newSpaceBytes <= YOUNG_GENERATION_CAP_BYTES, `new space ${run.seen.newSpaceBytes} bytes`);
+  assert.ok(run.seen.flags.includes(CAP_FLAG), JSON.stringify(run.seen.flags));
+  assert.deepEqual(run.seen.workers, []);
+});
+
+test('worker threads (--jobs 2, one input and several) get a 12 MB young generation; the process-wide cap is not set', async () => {
+  const one = await normalize(['--jobs', '2', vpc]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(one.seen.workers.length, 2);
+  for (const limits of one.seen.workers) assert.deepEqual(limits, WORKER_RESOURCE_LIMITS);
+  assert.deepEqual(WORKER_RESOURCE_LIMITS, { maxYoungGenerationSizeMb: 12 });
+  // Process-wide, it would freeze the workers' young generations wherever they stood.
+  assert.ok(!one.seen.flags.includes(CAP_FLAG), JSON.stringify(one.seen.flags));
+  const sample = join(ROOT, 'samples', 'AWS.VPCFlow.log');
+  const several = await normalize(['--jobs', '2', sample, vpc]);
+  assert.equal(several.code, 0, several.stderr);
+  assert.ok(several.seen.workers.length >= 1);
+  for (const limits of several.seen.workers) assert.deepEqual(limits, WORKER_RESOURCE_LIMITS);
+});
+
+test('Parquet output, which holds a row group on purpose, keeps V8\'s heap defaults', async () => {
+  const run = await normalize(['--jobs', '1', '--format', 'parquet', '--out-dir', join(dir, 'pq'), vpc]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(!run.seen.flags.some((f) => f === CAP_FLAG || f === GROWTH_FLAG), JSON.stringify(run.seen.flags));
+});
