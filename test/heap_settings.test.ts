@@ -67,9 +67,13 @@ const vpc = join(dir, 'flows.log');
 
 let runs = 0;
 function normalize(args: string[]): Promise<{ code: number | null; stderr: string; seen: Seen }> {
+  return normalizeAs('AWS.VPCFlow', args);
+}
+
+function normalizeAs(type: string, args: string[]): Promise<{ code: number | null; stderr: string; seen: Seen }> {
   const out = join(dir, `seen-${runs++}.json`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'normalize', '--type', 'AWS.VPCFlow', ...args], {
+    const child = spawn(process.execPath, [BIN, 'normalize', '--type', type, ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import ${pathToFileURL(probe).href}`, HEAP_PROBE_OUT: out },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -83,6 +87,10 @@ function normalize(args: string[]): Promise<{ code: number | null; stderr: strin
 }
 
 const CAP_FLAG = '--semi-space-growth-factor=1';
+/** The growth factor V8 was left with: the last such flag set, if any. */
+function lastGrowthFactor(flags: string[]): string | undefined {
+  return flags.filter((f) => f.startsWith('--semi-space-growth-factor=')).at(-1);
+}
 const GROWTH_FLAG = '--heap-growing-percent=50';
 
 test('one thread (--jobs 1): the young generation stops at 8 MiB and the old generation grows by 50%, set at run time', async () => {
@@ -100,13 +108,25 @@ test('worker threads (--jobs 2, one input and several) get a 12 MB young generat
   assert.equal(one.seen.workers.length, 2);
   for (const limits of one.seen.workers) assert.deepEqual(limits, WORKER_RESOURCE_LIMITS);
   assert.deepEqual(WORKER_RESOURCE_LIMITS, { maxYoungGenerationSizeMb: 12 });
-  // Process-wide, it would freeze the workers' young generations wherever they stood.
-  assert.ok(!one.seen.flags.includes(CAP_FLAG), JSON.stringify(one.seen.flags));
+  // Process-wide, the cap would freeze the workers' young generations wherever they stood: lifted when they start.
+  assert.notEqual(lastGrowthFactor(one.seen.flags), CAP_FLAG, JSON.stringify(one.seen.flags));
   const sample = join(ROOT, 'samples', 'AWS.VPCFlow.log');
   const several = await normalize(['--jobs', '2', sample, vpc]);
   assert.equal(several.code, 0, several.stderr);
   assert.ok(several.seen.workers.length >= 1);
   for (const limits of several.seen.workers) assert.deepEqual(limits, WORKER_RESOURCE_LIMITS);
+});
+
+test('a JSON input read on this thread under the default --jobs (no worker starts) is capped as at --jobs 1', async () => {
+  const trail = join(dir, 'trail.json');
+  const sink = new StringSink();
+  findGenerator('AWS.CloudTrail')!.generate(new Rng(7), sink, { bytes: 30_000_000 });
+  writeFileSync(trail, sink.text());
+  const run = await normalizeAs('AWS.CloudTrail', ['--jobs', '2', trail]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(run.seen.workers, []);
+  assert.ok(run.seen.newSpaceBytes <= YOUNG_GENERATION_CAP_BYTES, `new space ${run.seen.newSpaceBytes} bytes`);
+  assert.equal(lastGrowthFactor(run.seen.flags), CAP_FLAG, JSON.stringify(run.seen.flags));
 });
 
 test('Parquet output, which holds a row group on purpose, keeps V8\'s heap defaults', async () => {

@@ -27,7 +27,7 @@ import type { AnyErrorReport } from '../core/errors.js';
 import type { ParserOptions } from '../logtypes/types.js';
 import type { FormatName } from '../formats/index.js';
 import { registerStopper } from './cleanup.js';
-import { WORKER_RESOURCE_LIMITS, fullCollection } from './heap_release.js';
+import { WORKER_RESOURCE_LIMITS, fullCollection, uncapYoungGeneration } from './heap_release.js';
 import { InputError } from './input.js';
 import { LineFramer, type RecordHandler } from './lines.js';
 import { addCounts, type ErrorSink, type RecordFilter } from './normalize.js';
@@ -135,6 +135,8 @@ export class ChunkPool {
   }
 
   private start(): void {
+    // The main thread now only reads, cuts and writes; the process-wide cap would also stop the workers' young generations.
+    uncapYoungGeneration();
     for (let i = 0; i < this.size; i++) {
       // execArgv: none of this process's Node options: `--input-type` (a launcher run with -e) makes a worker fail; V8 flags are process-wide anyway.
       const worker = new Worker(new URL('./chunk_worker.js', import.meta.url), { execArgv: [], resourceLimits: WORKER_RESOURCE_LIMITS });

@@ -101,14 +101,26 @@ function newSpaceBytes(): number {
   return 0;
 }
 
+/** V8's own --semi-space-growth-factor (V8 11, Node 20), put back by uncapYoungGeneration. */
+const V8_SEMI_SPACE_GROWTH_FACTOR = 2;
+
+function setGrowthFactor(factor: number): void {
+  try {
+    setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+  } catch {
+    // An engine without the flag keeps its own growth: more memory, same output.
+  }
+}
+
 /**
  * Stops the young generation growing once it holds YOUNG_GENERATION_CAP_BYTES.
  * Why at run time: semi-space sizes are read once, when V8 starts, and any
  * heap flag on node's command line costs ~20 ms of start-up (node's code
  * cache of its own modules is refused when V8's flags differ); the growth
  * factor, though, is read at every growth, so it is set to 1 once the
- * capacity is reached. Process-wide: call it only in a run with no worker
- * threads (workers get resourceLimits). Idempotent; the timer is unref'd.
+ * capacity is reached. Process-wide, so worker threads would stop growing
+ * too, wherever they stood: uncapYoungGeneration before any starts (they
+ * get resourceLimits instead). Idempotent; the timer is unref'd.
  */
 export function capYoungGeneration(): void {
   if (youngCapped || youngCapTimer !== undefined) return;
@@ -117,13 +129,25 @@ export function capYoungGeneration(): void {
     clearInterval(youngCapTimer);
     youngCapTimer = undefined;
     youngCapped = true;
-    try {
-      setFlagsFromString('--semi-space-growth-factor=1');
-    } catch {
-      // An engine without the flag keeps growing: more memory, same output.
-    }
+    setGrowthFactor(1);
   }, YOUNG_GENERATION_CHECK_MS);
   youngCapTimer.unref();
+}
+
+/**
+ * Undoes capYoungGeneration (the watch, or V8's growth factor once set):
+ * called as worker threads start, whose young generations must grow to
+ * their resourceLimits. Does nothing when no cap was asked.
+ */
+export function uncapYoungGeneration(): void {
+  if (youngCapTimer !== undefined) {
+    clearInterval(youngCapTimer);
+    youngCapTimer = undefined;
+  }
+  if (youngCapped) {
+    youngCapped = false;
+    setGrowthFactor(V8_SEMI_SPACE_GROWTH_FACTOR);
+  }
 }
 
 /**

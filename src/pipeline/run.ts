@@ -263,8 +263,9 @@ export async function runNormalize(opts: RunOptions): Promise<number> {
   const byFile = opts.jobs > 1 && runnable.length > 1 && !runnable.some((j) => j.input.path === '-') && !oneStream;
   const chunkPool = opts.jobs > 1 && !byFile && sink === undefined ? new ChunkPool(Math.min(opts.jobs, MAX_WORKERS)) : undefined;
   const settings: InputSettings = chunkPool !== undefined ? { ...opts, chunkPool } : opts;
-  // One thread does all the work: keep its young generation small (workers get resourceLimits).
-  if (!byFile && chunkPool === undefined && sink === undefined) capYoungGeneration();
+  // This thread does the work (a JSON input reads no chunk pool's worker either): keep its
+  // young generation small; the pool lifts the cap if it starts its workers (resourceLimits).
+  if (!byFile && sink === undefined) capYoungGeneration();
   const inThisThread = async (job: Job): Promise<ProcessedInput> => {
     if (sink !== undefined) return processIntoSink(job.input, opts, standard, sink, reporter, hooks);
     if (job.output === undefined) return processInput(job.input, settings, standard, out, reporter, hooks);
