@@ -1,3 +1,8 @@
+// How this process keeps V8's heap near what is live (issue 19: peak RSS
+// under 100 MB at --jobs 1): old-generation growth limited and the young
+// generation capped for streaming runs, worker threads' heap limits (below),
+// and a full garbage collection between two large batches of short-lived data.
+//
 // A full garbage collection between two large batches of short-lived data
 // (a decoded Parquet row group: issue 17's "peak RSS under 300 MB"); its
 // fullCollection is also what the --jobs chunk pool calls (chunks.ts).
