@@ -16,6 +16,8 @@ import { StringSink, findGenerator } from '../bench/generate/index.js';
 import { Rng } from '../bench/prng.js';
 import { WORKER_RESOURCE_LIMITS, YOUNG_GENERATION_CAP_BYTES } from '../src/pipeline/heap_release.js';
 import { BIN, ROOT } from './helpers/cli.js';
+import { textToParquet } from './helpers/parquet.js';
+import { VPC_HEADER } from '../bench/generate/vpc.js';
 
 /**
  * Preloaded into the CLI (NODE_OPTIONS --import): on exit it writes every V8
@@ -70,10 +72,10 @@ function normalize(args: string[]): Promise<{ code: number | null; stderr: strin
   return normalizeAs('AWS.VPCFlow', args);
 }
 
-function normalizeAs(type: string, args: string[]): Promise<{ code: number | null; stderr: string; seen: Seen }> {
+function normalizeAs(type: string, args: string[], nodeArgs: string[] = []): Promise<{ code: number | null; stderr: string; seen: Seen }> {
   const out = join(dir, `seen-${runs++}.json`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'normalize', '--type', type, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, BIN, 'normalize', '--type', type, ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import ${pathToFileURL(probe).href}`, HEAP_PROBE_OUT: out },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -133,4 +135,61 @@ test('Parquet output, which holds a row group on purpose, keeps V8\'s heap defau
   const run = await normalize(['--jobs', '1', '--format', 'parquet', '--out-dir', join(dir, 'pq'), vpc]);
   assert.equal(run.code, 0, run.stderr);
   assert.ok(!run.seen.flags.some((f) => f === CAP_FLAG || f === GROWTH_FLAG), JSON.stringify(run.seen.flags));
+});
+
+test('a Parquet input puts V8\'s heap defaults back (a row group is held on purpose: the limits cost 12% CPU there)', async () => {
+  // Plain IPv4 flows only (the generated input also holds repeated headers and NODATA lines DuckDB's CSV reader would choke on).
+  const plain = readFileSync(vpc, 'latin1').split('\n').filter((l) => /^2 \d{12} eni-\S+ [\d.]+ [\d.]+( \d+){7} (ACCEPT|REJECT) OK$/.test(l));
+  const text = join(dir, 'plain.log');
+  writeFileSync(text, [VPC_HEADER, ...plain.slice(0, 20_000)].join('\n') + '\n');
+  const parquet = join(dir, 'flows.parquet');
+  await textToParquet(text, VPC_HEADER.split(' '), parquet);
+  const run = await normalize(['--jobs', '1', parquet]);
+  assert.equal(run.code, 0, run.stderr);
+  const growth = run.seen.flags.filter((f) => f.startsWith('--heap-growing-percent='));
+  assert.deepEqual(growth, [GROWTH_FLAG, '--heap-growing-percent=0'], JSON.stringify(run.seen.flags));
+  assert.notEqual(lastGrowthFactor(run.seen.flags), CAP_FLAG, JSON.stringify(run.seen.flags));
+});
+
+test('node --freeze-flags-after-init: V8 would abort on a flag set at run time; the CLI sets none and runs (--jobs 1, 2, Parquet in)', async () => {
+  const frozen = ['--freeze-flags-after-init'];
+  for (const args of [['--jobs', '1', vpc], ['--jobs', '2', vpc], ['--jobs', '2', join(ROOT, 'samples', 'AWS.VPCFlow.log'), vpc]]) {
+    const run = await normalizeAs('AWS.VPCFlow', args, frozen);
+    assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+    assert.deepEqual(run.seen.flags, [], args.join(' '));
+  }
+});
+
+test('the Lambda handler sizes the heap as a --jobs 1 run does (it reads on one thread)', async () => {
+  const out = join(dir, `seen-${runs++}.json`);
+  const handlerUrl = pathToFileURL(join(ROOT, 'dist', 'src', 'lambda', 'handler.js')).href;
+  // No AWSLOGS_OUTPUT: the handler throws its ConfigError after the settings; then
+  // short-lived garbage grows the young generation for the cap's watch to see.
+  const script = `import { handler } from ${JSON.stringify(handlerUrl)};
+    await handler({}).then(() => { throw new Error('expected a ConfigError'); }, (err) => { if (err.name !== 'ConfigError') throw err; });
+    let kept = [];
+    const until = Date.now() + 300;
+    while (Date.now() < until) { kept.push({ at: Date.now(), text: 'x'.repeat(40) }); if (kept.length > 50000) kept = []; await new Promise(setImmediate); }`;
+  const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--import ${pathToFileURL(probe).href}`, HEAP_PROBE_OUT: out };
+  for (const key of Object.keys(env)) if (key.startsWith('AWSLOGS_')) delete env[key];
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  assert.equal(code, 0);
+  const seen = JSON.parse(readFileSync(out, 'utf8')) as Seen;
+  assert.ok(seen.flags.includes(GROWTH_FLAG), JSON.stringify(seen.flags));
+  assert.equal(lastGrowthFactor(seen.flags), CAP_FLAG, JSON.stringify(seen.flags));
+});
+
+test('a user who starts node with heap flags of their own keeps them: the CLI sets neither the cap nor the growth over them', async () => {
+  const young = await normalizeAs('AWS.VPCFlow', ['--jobs', '1', vpc], ['--max-semi-space-size=32']);
+  assert.equal(young.code, 0, young.stderr);
+  assert.equal(lastGrowthFactor(young.seen.flags), undefined, JSON.stringify(young.seen.flags));
+  assert.ok(young.seen.newSpaceBytes > YOUNG_GENERATION_CAP_BYTES, `new space ${young.seen.newSpaceBytes} bytes`);
+  const old = await normalizeAs('AWS.VPCFlow', ['--jobs', '1', vpc], ['--heap_growing_percent=80']);
+  assert.equal(old.code, 0, old.stderr);
+  assert.ok(!old.seen.flags.some((f) => f.startsWith('--heap-growing-percent')), JSON.stringify(old.seen.flags));
+  assert.equal(lastGrowthFactor(old.seen.flags), CAP_FLAG, 'the young generation is still capped');
 });

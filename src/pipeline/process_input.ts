@@ -16,6 +16,7 @@ import { RecordProcessor, addCounts, createFramer, emptyCounts, frameChunks, typ
 import { BatchedWriter } from './output.js';
 import type { Counts } from './report.js';
 import { CHUNK_BYTES, frameInChunks, type ChunkPool } from './chunks.js';
+import { restoreHeapDefaults } from './heap_release.js';
 
 export type DetectMode = 'input' | 'per-line';
 
@@ -224,16 +225,19 @@ async function normalizeOne(
     new RecordProcessor(file, type, options, standard, out, reporter, settings.filter, converterFor?.(type.name));
 
   // Parquet is recognised by its first bytes, and read by columns (from the file, or by ranges of an S3 object), not as text.
-  const parquet = (source: ParquetSource): Promise<ProcessedInput> => normalizeParquet({
-    source, logType: settings.logType, candidates: settings.candidates, parserOptions: settings.parserOptions,
-    newProcessor: (type) => newProcessor(type),
-    afterRows: (bytes) => {
-      info.bytesRead += bytes;
-      text.bytes += bytes;
-      return afterChunk();
-    },
-    setLive: (f) => { live = f; },
-  });
+  const parquet = (source: ParquetSource): Promise<ProcessedInput> => {
+    restoreHeapDefaults(); // a decoded row group is held on purpose: V8's own sizing is faster there (heap_release.ts)
+    return normalizeParquet({
+      source, logType: settings.logType, candidates: settings.candidates, parserOptions: settings.parserOptions,
+      newProcessor: (type) => newProcessor(type),
+      afterRows: (bytes) => {
+        info.bytesRead += bytes;
+        text.bytes += bytes;
+        return afterChunk();
+      },
+      setLive: (f) => { live = f; },
+    });
+  };
   const local = localFile(input);
   if (local !== undefined && await startsWithParquetMagic(local)) return parquet({ kind: 'file', path: local });
 
