@@ -24,6 +24,9 @@
 import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
+/** Where the main thread tells worker threads that V8's flags are frozen (they copy its environment). */
+const FROZEN_ENV = 'AWSLOGS_V8_FLAGS_FROZEN';
+
 /**
  * True when V8's flags were frozen at start (`node --freeze-flags-after-init`):
  * V8 then aborts the whole process on setFlagsFromString (a fatal check, not
@@ -42,7 +45,6 @@ function v8FlagsFrozen(): boolean {
   if (frozen) process.env[FROZEN_ENV] = '1';
   return frozen;
 }
-const FROZEN_ENV = 'AWSLOGS_V8_FLAGS_FROZEN';
 
 /**
  * Sets one V8 flag at run time; false when it cannot be (flags frozen, or the
@@ -103,11 +105,14 @@ export function releaseHeap(): void {
  * chunk), yet V8's default growth, tuned for pages that build large object
  * graphs, lets dead chunks and promoted records pile up to two or three times
  * the live heap. 50% keeps peak RSS under issue 19's 100 MB at --jobs 1
- * (README, Performance: "Memory") for no measurable CPU. Not for Parquet
- * output, which holds a row group of records on purpose: there it cost ~30%
- * CPU.
+ * (README, Performance: "Memory") for no measurable CPU on the text and JSON
+ * types (CloudWatch Logs envelopes: 5-7%). Not for Parquet, which holds a
+ * row group on purpose: there it cost ~30% CPU (output) and 12% (input).
  */
 export const STREAMING_OLD_GENERATION_GROWTH_PERCENT = 50;
+
+/** Whether limitOldGenerationGrowth set the flag (restoreHeapDefaults puts V8's back). */
+let oldGenerationLimited = false;
 
 /**
  * Sets V8's old-generation growth to STREAMING_OLD_GENERATION_GROWTH_PERCENT
@@ -116,8 +121,6 @@ export const STREAMING_OLD_GENERATION_GROWTH_PERCENT = 50;
  * nothing should the engine refuse the flag, or its flags be frozen, or
  * the user have set it (node's command line or NODE_OPTIONS).
  */
-let oldGenerationLimited = false;
-
 export function limitOldGenerationGrowth(): void {
   if (userSets(['heap-growing-percent'])) return;
   oldGenerationLimited = setV8Flag(`--heap-growing-percent=${STREAMING_OLD_GENERATION_GROWTH_PERCENT}`);
