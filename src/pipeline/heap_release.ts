@@ -111,9 +111,6 @@ export function releaseHeap(): void {
  */
 export const STREAMING_OLD_GENERATION_GROWTH_PERCENT = 50;
 
-/** Whether limitOldGenerationGrowth set the flag (restoreHeapDefaults puts V8's back). */
-let oldGenerationLimited = false;
-
 /**
  * Sets V8's old-generation growth to STREAMING_OLD_GENERATION_GROWTH_PERCENT
  * for this process (all threads); unlike the young generation's size, V8
@@ -123,7 +120,7 @@ let oldGenerationLimited = false;
  */
 export function limitOldGenerationGrowth(): void {
   if (userSets(['heap-growing-percent'])) return;
-  oldGenerationLimited = setV8Flag(`--heap-growing-percent=${STREAMING_OLD_GENERATION_GROWTH_PERCENT}`);
+  setV8Flag(`--heap-growing-percent=${STREAMING_OLD_GENERATION_GROWTH_PERCENT}`);
 }
 
 /**
@@ -221,18 +218,17 @@ const V8_HEAP_GROWING_PERCENT = 0;
  * Parquet input, which holds a decoded row group on purpose, as Parquet
  * output does. Measured on 500k rows: the two limits cost 12% CPU there
  * (4.2 -> 4.7 s) for 176 -> 150 MiB, still far from 100 MB (releaseHeap
- * bounds it instead). Does nothing when no limit was set.
+ * bounds it instead). The growth is reset from any thread, whichever set it
+ * (a worker reading a Parquet file of a --jobs run too); a user's own
+ * --heap-growing-percent stays.
  */
 export function restoreHeapDefaults(): void {
   uncapYoungGeneration();
-  if (oldGenerationLimited) {
-    oldGenerationLimited = false;
-    setV8Flag(`--heap-growing-percent=${V8_HEAP_GROWING_PERCENT}`);
-  }
+  if (!userSets(['heap-growing-percent'])) setV8Flag(`--heap-growing-percent=${V8_HEAP_GROWING_PERCENT}`);
 }
 
 /**
- * A worker thread's heap limits: a young generation of 12 MB (V8 makes it
+ * A worker thread's heap limits: a young generation of 12 MiB (V8 makes it
  * three semi-space sizes: 4 MiB each, as capYoungGeneration gives the main
  * thread). Set when the worker is made: a supported option, unlike V8 flags
  * changed at run time, and per thread, unlike them.
